@@ -1,0 +1,1 @@
+"""PlanTrack: target-responsibility management for resource conservation and environmental protection."""
