@@ -86,7 +86,9 @@ def clause_text(document: str, address: str) -> str:
 def normalize_address(address: str) -> str:
     """Accept ``附件1 二（一）``, ``附件1二(一)`` and a bare ``一（二）`` (main text) alike."""
     address = address.replace("(", "（").replace(")", "）").replace(" ", "").replace("\u3000", "")
-    match = re.fullmatch(rf"(正文|附件\d+)?([{CHINESE_NUMERALS}]+)?(（[{CHINESE_NUMERALS}]+）)?", address)
+    match = re.fullmatch(
+        rf"(正文|附件\d+)?([{CHINESE_NUMERALS}]+)?(（[{CHINESE_NUMERALS}]+）)?", address
+    )
     if not match or not any(match.groups()):
         raise UnknownClause(f"无法识别的条款编号“{address}”")
     part, section, subsection = match.groups()

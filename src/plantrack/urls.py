@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from plantrack.api.urls import api
+
+admin.site.site_header = "PlanTrack 资源节约与环境保护目标责任管理系统"
+admin.site.site_title = "PlanTrack 管理"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("plantrack.web.urls")),
+]

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from plantrack.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
+from plantrack.plans.actions import load_plan_file
+from plantrack.regions.loader import load_regions
+
+
+class Command(BaseCommand):
+    help = "创建或更新嵌入式演示环境：数据库、行政区划、2011年计划、演示账号（演示数据）"
+
+    def handle(self, *args: object, **options: object) -> None:
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        regions = load_regions()
+        self.stdout.write(f"行政区划：新增 {regions.created}，更新 {regions.updated}")
+        result = load_plan_file(settings.PLANTRACK_DEFAULT_PLAN)
+        self.stdout.write(
+            f"计划 {result.plan.code}：{result.plan.targets.count()} 项目标"
+            + ("（已更新）" if result.changed else "（未变化）")
+        )
+        ensure_demo_accounts()
+        self.stdout.write("\n演示账号（演示数据，非官方统计）——密码均为 " + DEMO_PASSWORD)
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account.username:<10} {account.label}")
