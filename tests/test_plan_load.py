@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+import yaml
 from django.conf import settings
 
 from plantrack.core.planfile import PlanFileError
@@ -48,16 +49,13 @@ def test_loading_an_edited_plan_updates_and_records_the_change(tmp_path):
 
 
 def test_a_removed_target_is_deleted_and_recorded(tmp_path):
-    plan = Plan.objects.get(code="zhejiang-2011")
-    last = plan.targets.last()
-    text = SHIPPED.read_text(encoding="utf-8")
-    start = text.index(f"- code: {last.code}\n")
-    end = min(text.find("\n  - code:", start + 1) % len(text), text.index("\nnon_targets:", start))
+    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    removed = data["targets"].pop()
     path = tmp_path / "fewer.yaml"
-    path.write_text(text[:start] + text[end + 1 :], encoding="utf-8")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = load_plan_file(path)
-    assert {"object": "target", "code": last.code, "action": "deleted"} in result.changes
-    assert not Target.objects.filter(plan=plan, code=last.code).exists()
+    assert result.changes == [{"object": "target", "code": removed["code"], "action": "deleted"}]
+    assert not Target.objects.filter(plan__code="zhejiang-2011", code=removed["code"]).exists()
 
 
 def test_invalid_file_names_file_line_and_field_and_saves_nothing(tmp_path):

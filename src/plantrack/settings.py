@@ -33,7 +33,9 @@ INSTALLED_APPS = [
     "plantrack.regions",
     "plantrack.departments",
     "plantrack.plans",
+    "plantrack.enterprises",
     "plantrack.accounts",
+    "plantrack.reporting",
     "plantrack.web",
 ]
 

@@ -290,7 +290,7 @@ def test_ratio_of_intensities_equals_growth_rate_form(e0: D, g0: D, e1: D, g1: D
     direct = intensity_change(e0, g0, e1, g1)
     growth_form = change_from_growth_rates(year_on_year(e1, e0), year_on_year(g1, g0))
     assert isinstance(direct, D) and isinstance(growth_form, D)
-    assert abs(direct - growth_form) <= TINY * max(1, abs(direct))
+    assert abs(direct - growth_form) <= TINY * max(D(1), abs(direct))
 
 
 def test_year_on_year_and_ytd() -> None:

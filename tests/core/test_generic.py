@@ -34,7 +34,8 @@ positive = st.decimals(min_value=D("0.01"), max_value=10**9, places=2, allow_nan
 
 
 def test_no_data_is_a_singleton_with_a_clear_repr() -> None:
-    assert NoData() is NO_DATA
+    assert list(NoData) == [NO_DATA]
+    assert NoData("NO_DATA") is NO_DATA
     assert repr(NO_DATA) == "NO_DATA"
     assert str(NO_DATA) == "NO_DATA"
 

@@ -42,6 +42,14 @@ class Profile(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("用户档案")

@@ -60,7 +60,7 @@ class BaselineOut(Schema):
 class TargetOut(Schema):
     code: str
     program: str | None
-    domain: str
+    domain: str | None
     name: str
     statement: str
     kind: str

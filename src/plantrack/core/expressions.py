@@ -24,7 +24,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Literal, NamedTuple, Protocol, TypeAlias
 
 from plantrack.core import energy
@@ -34,15 +33,25 @@ from plantrack.core.nodata import NO_DATA, NoData
 __all__ = [
     "MAX_DEPTH",
     "MAX_LENGTH",
+    "PLAIN",
     "AggregatingDataSource",
+    "Aggregation",
+    "Arith",
+    "Call",
+    "Compare",
     "CompiledIndicator",
     "CompiledSet",
     "DataSource",
     "ExpressionError",
+    "Logic",
     "MemoryDataSource",
     "Modifier",
+    "Neg",
     "Node",
+    "Not",
+    "Num",
     "Period",
+    "Ref",
     "Value",
     "compile_indicators",
     "parse",
@@ -173,10 +182,11 @@ class Period:
         return self.month or self.quarter or self.half or 1
 
     def _with(self, year: int, index: int) -> Period:
-        frequency = self.frequency
-        if frequency == "year":
-            return Period(year)
-        return Period(year, **{frequency: index})
+        if self.month is not None:
+            return Period(year, month=index)
+        if self.quarter is not None:
+            return Period(year, quarter=index)
+        return Period(year, half=index) if self.half is not None else Period(year)
 
     def shift_years(self, years: int) -> Period:
         """The same period ``years`` later (negative: earlier)."""
@@ -402,6 +412,8 @@ class _Parser:
 
     def _unexpected(self, expectation: str) -> ExpressionError:
         token = self.token
+        if token.kind == "modifier":
+            expectation = "时期修饰只能紧跟在 #{…} 或 I{…} 之后，且只能有一组"
         found = "表达式结尾" if token.kind == "end" else repr(token.text)
         return ExpressionError(f"{expectation}，遇到 {found}", column=token.pos + 1)
 
@@ -489,8 +501,6 @@ class _Parser:
             self._expect(")", "括号")
             self.depth -= 1
             return node
-        if token.kind == "modifier":
-            raise self._unexpected("时期修饰只能紧跟在 #{…} 或 I{…} 之后")
         raise self._unexpected("这里需要数字、#{数据元}、I{指标}、函数或括号")
 
     def _reference(self) -> Ref:
@@ -619,6 +629,14 @@ def _round(value: Decimal, decimals: Decimal = Decimal(0)) -> Decimal | NoData:
         return NO_DATA
 
 
+def _min(*values: Decimal) -> Decimal:
+    return min(values)
+
+
+def _max(*values: Decimal) -> Decimal:
+    return max(values)
+
+
 def _sum(*values: Decimal) -> Decimal:
     return sum(values, Decimal(0))
 
@@ -646,8 +664,8 @@ _EAGER: dict[str, tuple[int, int | None, Eager]] = {
     "pp": (2, 2, _pp),
     "ratio": (2, 2, _ratio),
     "pct": (2, 2, _pct),
-    "min": (1, None, min),
-    "max": (1, None, max),
+    "min": (1, None, _min),
+    "max": (1, None, _max),
     "abs": (1, 1, abs),
     "round": (1, 2, _round),
     "sum": (1, None, _sum),
@@ -777,9 +795,35 @@ def _negate(operand: Closure, logical: bool) -> Closure:
         value = operand(frame)
         if value is NO_DATA:
             return NO_DATA
-        return (value is False) if logical else -value  # type: ignore[operator]
+        if logical:
+            return value is False
+        return -value  # type: ignore[operator,return-value]
 
     return run
+
+
+def _element(name: str, slot: int, modifier: int, ytd: bool) -> tuple[Closure, Kind]:
+    """Read an element once per frame; the hottest closure, so the read is written inline."""
+    if ytd:
+
+        def year_to_date(frame: _Frame) -> Value:
+            value = frame.inputs[slot]
+            if value is _UNSET:
+                value = frame.year_to_date(slot, name, frame.spans[modifier][1])
+            return value  # type: ignore[return-value]
+
+        return year_to_date, "number"
+
+    def element(frame: _Frame) -> Value:
+        value = frame.inputs[slot]
+        if value is _UNSET:
+            value = frame.data.value(name, frame.region, frame.spans[modifier][0])
+            if type(value) is not Decimal or not value.is_finite():  # type: ignore[union-attr]
+                value = _number(value)
+            frame.inputs[slot] = value
+        return value  # type: ignore[return-value]
+
+    return element, "number"
 
 
 class _Compiler:
@@ -832,13 +876,7 @@ class _Compiler:
     def _reference(self, node: Ref) -> tuple[Closure, Kind]:
         if node.kind == "element":
             slot = self.slots.setdefault((node.name, node.modifier), len(self.slots))
-            self._modifier_id(node.modifier)
-
-            def element(frame: _Frame) -> Value:
-                value = frame.inputs[slot]
-                return frame.fetch(slot) if value is _UNSET else value  # type: ignore[return-value]
-
-            return element, "number"
+            return _element(node.name, slot, self._modifier_id(node.modifier), node.modifier.ytd)
         index = self.index[node.name]
         if node.modifier == PLAIN:
             return (lambda frame: frame.results[index]), self.kinds[node.name]  # type: ignore[return-value]
@@ -890,8 +928,7 @@ def _number(value: object) -> Decimal | NoData:
         if value is NO_DATA or value is None:
             return NO_DATA
         value = to_decimal(value)  # type: ignore[arg-type]
-    assert isinstance(value, Decimal)
-    return value if value.is_finite() else NO_DATA
+    return value if value.is_finite() else NO_DATA  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)
@@ -906,18 +943,48 @@ class CompiledIndicator:
     elements: tuple[str, ...]
 
 
-class _Program(NamedTuple):
+Spans: TypeAlias = tuple[tuple[Period, tuple[Period, ...]], ...]
+
+
+@dataclass
+class _Program:
     closures: list[Closure]
     requires: list[tuple[int, ...]]  # per indicator: itself and its dependencies, in order
     slots: list[tuple[str, int]]  # per input slot: element code and modifier id
     modifiers: list[Modifier]  # by modifier id
     base_year: int | None
+    _spans: dict[int, Spans] = field(default_factory=dict)
+    _previous: dict[int, int] = field(default_factory=dict)
+
+    def previous(self, period: Period) -> int:
+        """The key of the period before ``period``, memoised (a new Period costs µs)."""
+        before = self._previous.get(period.key)
+        if before is None:
+            before = self._previous[period.key] = period.shift(-1).key
+        return before
+
+    def spans(self, period: Period) -> Spans:
+        """Per modifier id: the period it points at and the periods summed for it."""
+        spans = self._spans.get(period.key)
+        if spans is None:
+            spans = self._spans[period.key] = tuple(self._span(period, m) for m in self.modifiers)
+        return spans
+
+    def _span(self, period: Period, modifier: Modifier) -> tuple[Period, tuple[Period, ...]]:
+        if modifier.base:
+            assert self.base_year is not None
+            target = Period(self.base_year)
+        else:
+            target = period.shift_years(modifier.years).shift(modifier.periods)
+        return target, target.year_to_date() if modifier.ytd else (target,)
 
 
 class _Frame:
     """The inputs and results of one region and period during an evaluation."""
 
-    __slots__ = ("data", "inputs", "period", "program", "region", "results", "siblings", "spans")
+    __slots__ = (
+        "before", "data", "inputs", "period", "program", "region", "results", "siblings", "spans"
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -925,26 +992,37 @@ class _Frame:
         region: str,
         period: Period,
         data: DataSource,
-        siblings: dict[Period, _Frame],
-        spans: tuple[tuple[Period, tuple[Period, ...]], ...],
+        siblings: dict[int, _Frame],
     ) -> None:
         self.program, self.region, self.period, self.data = program, region, period, data
-        self.siblings, self.spans = siblings, spans
+        self.siblings, self.spans = siblings, program.spans(period)
+        self.before = program.previous(period)  # key of the previous period's frame
+        siblings[period.key] = self
         self.inputs: list[object] = [_UNSET] * len(program.slots)
         self.results: list[Value] = [_UNSET] * len(program.closures)  # type: ignore[list-item]
 
-    def fetch(self, slot: int) -> Value:
-        element, modifier = self.program.slots[slot]
-        total: Decimal | NoData | None = None
-        for period in self.spans[modifier][1]:
-            value = _number(self.data.value(element, self.region, period))
-            if value is NO_DATA:
-                total = NO_DATA
+    def year_to_date(self, slot: int, element: str, span: tuple[Period, ...]) -> Value:
+        """Sum an element over ``span``, storing the total in input ``slot``."""
+        # Extend the previous period's total when it is known, so a year of monthly frames
+        # reads each month once rather than up to twelve times.
+        before = self.siblings.get(self.before)
+        total = _UNSET if before is None else before.inputs[slot]
+        if total is _UNSET:
+            total = Decimal(0)
+        else:
+            span = span[-1:]
+        for period in span:
+            if total is NO_DATA:
                 break
-            total = value if total is None else total + value  # type: ignore[operator]
-        assert total is not None
+            value = self.data.value(element, self.region, period)
+            if type(value) is not Decimal or not value.is_finite():  # type: ignore[union-attr]
+                value = _number(value)
+                if value is NO_DATA:
+                    total = NO_DATA
+                    break
+            total = total + value  # type: ignore[operator]
         self.inputs[slot] = total
-        return total
+        return total  # type: ignore[return-value]
 
     def result(self, index: int) -> Value:
         results, closures = self.results, self.program.closures
@@ -968,27 +1046,10 @@ class _Frame:
 
     def shifted(self, modifier: int) -> _Frame:
         period = self.spans[modifier][0]
-        frame = self.siblings.get(period)
+        frame = self.siblings.get(period.key)
         if frame is None:
-            frame = self.siblings[period] = _Frame(
-                self.program, self.region, period, self.data, self.siblings,
-                _spans(self.program, period),
-            )  # fmt: skip
+            frame = _Frame(self.program, self.region, period, self.data, self.siblings)
         return frame
-
-
-@lru_cache(maxsize=1024)
-def _spans(program: _Program, period: Period) -> tuple[tuple[Period, tuple[Period, ...]], ...]:
-    """Per modifier id: the period it points at and the periods summed for it."""
-    spans = []
-    for modifier in program.modifiers:
-        if modifier.base:
-            assert program.base_year is not None
-            target = Period(program.base_year)
-        else:
-            target = period.shift_years(modifier.years).shift(modifier.periods)
-        spans.append((target, target.year_to_date() if modifier.ytd else (target,)))
-    return tuple(spans)
 
 
 class CompiledSet:
@@ -1017,7 +1078,7 @@ class CompiledSet:
         codes: Iterable[str] | None = None,
     ) -> dict[str, Value]:
         """Evaluate every indicator (or only ``codes``) for one region and period."""
-        frame = self._frame(region, period, data, {})
+        frame = _Frame(self._program, region, period, _reader(data, region), {})
         if codes is None:
             return dict(zip(self.codes, frame.run_all(), strict=True))
         return {code: frame.result(self._index[code]) for code in codes}
@@ -1030,18 +1091,20 @@ class CompiledSet:
         A generator, so a national run need not hold every result at once; values of shifted
         periods (``I{x}[-1y]``) are shared within a region.
         """
+        program = self._program
         for region in regions:
-            siblings: dict[Period, _Frame] = {}
+            siblings: dict[int, _Frame] = {}
+            reader = _reader(data, region)
             for period in periods:
-                frame = siblings.get(period) or self._frame(region, period, data, siblings)
+                frame = siblings.get(period.key) or _Frame(
+                    program, region, period, reader, siblings
+                )
                 yield region, period, dict(zip(self.codes, frame.run_all(), strict=True))
 
-    def _frame(
-        self, region: str, period: Period, data: DataSource, siblings: dict[Period, _Frame]
-    ) -> _Frame:
-        frame = _Frame(self._program, region, period, data, siblings, _spans(self._program, period))
-        siblings[period] = frame
-        return frame
+
+def _reader(data: DataSource, region: str) -> DataSource:
+    """The source to read ``region`` from: a leaf region skips the aggregating layer."""
+    return data.source_for(region) if isinstance(data, AggregatingDataSource) else data
 
 
 def compile_indicators(
@@ -1236,24 +1299,33 @@ class AggregatingDataSource:
     def value(self, element: str, region: str, period: Period) -> Decimal | float | int | NoData:
         """Return the region's own value, or its children's aggregate for a parent region."""
         children = self._children.get(region)
-        method = self._aggregation.get(element, "none")
-        if not children or method == "none":
+        if not children:
             return self._source.value(element, region, period)
         key = (element, region, period.key)
         cached = self._cache.get(key)
         if cached is None:
+            method = self._aggregation.get(element, "none")
+            if method == "none":
+                return self._source.value(element, region, period)
             cached = self._cache[key] = self._combine(element, children, period, method)
         return cached
+
+    def source_for(self, region: str) -> DataSource:
+        """The source that serves ``region``: the underlying one for a region without children."""
+        return self if self._children.get(region) else self._source
 
     def _combine(
         self, element: str, children: Sequence[str], period: Period, method: Aggregation
     ) -> Decimal | NoData:
-        values = []
+        parents, read = self._children, self._source.value
+        values: list[Decimal] = []
         for child in children:
-            value = _number(self.value(element, child, period))
-            if value is NO_DATA:
-                return NO_DATA
-            values.append(value)
+            value = (self.value if child in parents else read)(element, child, period)
+            if type(value) is not Decimal or not value.is_finite():  # type: ignore[union-attr]
+                value = _number(value)
+                if isinstance(value, NoData):
+                    return NO_DATA
+            values.append(value)  # type: ignore[arg-type]
         if method == "max":
             return max(values)
         if method == "min":

@@ -2,17 +2,19 @@
 
 Missing data must never turn into zero: a city that has not reported its energy use has not
 used zero energy. Every core function that meets a missing input returns :data:`NO_DATA`
-(or raises), and callers test for it with :func:`is_no_data`.
+(or raises), and callers test for it with :func:`is_no_data` or ``value is NO_DATA``.
 
-``NO_DATA`` is a singleton. It has no truth value: ``bool(NO_DATA)`` raises ``TypeError``, so
-``if value:`` cannot silently treat "no data" like ``0`` or ``None``. It supports no arithmetic
-either (``NO_DATA + 1`` raises ``TypeError``). It survives ``copy``, ``deepcopy`` and ``pickle``
-as the same object.
+``NO_DATA`` is the single member of the one-member enum :class:`NoData` (the sentinel idiom
+PEP 484 recommends), so both ``is_no_data(x)`` and ``x is NO_DATA`` narrow types under mypy.
+It has no truth value: ``bool(NO_DATA)`` raises ``TypeError``, so ``if value:`` cannot silently
+treat "no data" like ``0`` or ``None``. It supports no arithmetic (``NO_DATA + 1`` raises
+``TypeError``), and it survives ``copy``, ``deepcopy`` and ``pickle`` as the same object.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+import enum
+from typing import TYPE_CHECKING, Final, Literal
 
 if TYPE_CHECKING:
     # TypeIs (PEP 742) narrows both branches of `if is_no_data(x)`; it is in `typing` only from
@@ -22,19 +24,10 @@ if TYPE_CHECKING:
 __all__ = ["NO_DATA", "NoData", "is_no_data"]
 
 
-class NoData:
-    """Type of the :data:`NO_DATA` singleton; do not instantiate it yourself.
+class NoData(enum.Enum):
+    """Type of the :data:`NO_DATA` sentinel; its only member is ``NoData.NO_DATA``."""
 
-    ``NoData()`` returns the existing singleton, so identity checks stay valid.
-    """
-
-    __slots__ = ()
-    _instance: NoData | None = None
-
-    def __new__(cls) -> NoData:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    NO_DATA = "NO_DATA"
 
     def __repr__(self) -> str:
         return "NO_DATA"
@@ -42,22 +35,12 @@ class NoData:
     def __str__(self) -> str:
         return "NO_DATA"
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> Literal[False]:
         # A truth value would let `if energy:` treat missing data like 0.
         raise TypeError("NO_DATA has no truth value; test it with is_no_data(value)")
 
-    def __reduce__(self) -> str:
-        # Pickle by reference to the module-level name, keeping the singleton.
-        return "NO_DATA"
 
-    def __copy__(self) -> NoData:
-        return self
-
-    def __deepcopy__(self, memo: object) -> NoData:
-        return self
-
-
-NO_DATA: Final[NoData] = NoData()
+NO_DATA: Final = NoData.NO_DATA
 
 
 def is_no_data(value: object) -> TypeIs[NoData]:

@@ -104,7 +104,9 @@ class Target(_Strict):
     code: Code
     name: str
     statement: str
-    domain: Code
+    # None for the plan-wide duties of its guarantee measures (保障措施), e.g. the annual
+    # implementation plans every city and department must submit by 25 August.
+    domain: Code | None = None
     program: Code | None = None
     kind: Literal["quantitative", "milestone"]
     indicator: Code | None = None
@@ -206,7 +208,7 @@ def _reference_problems(plan: Plan) -> Iterator[str]:
             if code not in departments:
                 yield f"工程 {program.code} 引用了未声明的部门 {code}"
     for target in plan.targets:
-        if target.domain not in domains:
+        if target.domain is not None and target.domain not in domains:
             yield f"目标 {target.code} 引用了未声明的领域 {target.domain}"
         if target.program and programs.get(target.program) != target.domain:
             yield f"目标 {target.code} 的工程 {target.program} 不属于领域 {target.domain}"

@@ -73,7 +73,7 @@ def load_plan(document: planfile.Plan, *, filename: str, sha256: str) -> LoadRes
             {"plan": plan, "code": t.code},
             name=t.name,
             statement=t.statement,
-            domain=domains[t.domain],
+            domain=domains[t.domain] if t.domain else None,
             program=programs.get(t.program) if t.program else None,
             kind=t.kind,
             indicator=indicators.get(t.indicator) if t.indicator else None,

@@ -58,7 +58,7 @@ def target_as_dict(t: Target) -> dict[str, Any]:
     return {
         "code": t.code,
         "program": t.program.code if t.program else None,
-        "domain": t.domain.code,
+        "domain": t.domain.code if t.domain else None,
         "name": t.name,
         "statement": t.statement,
         "kind": t.kind,

@@ -180,7 +180,12 @@ class Target(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     statement = models.CharField(_("目标表述"), max_length=300)
     domain = models.ForeignKey(
-        Domain, verbose_name=_("领域"), on_delete=models.CASCADE, related_name="targets"
+        Domain,
+        verbose_name=_("领域"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="targets",
     )
     program = models.ForeignKey(
         Program,

@@ -53,7 +53,7 @@ def plan_browser(request: HttpRequest, code: str) -> HttpResponse:
 def _group(plan: Plan, targets: list) -> list[dict]:
     """Targets nested as domain → program (None for domain-wide targets) → targets."""
     groups: list[dict] = []
-    by_domain: dict[int, dict] = {}
+    by_domain: dict[int | None, dict] = {}
     for target in targets:
         domain = by_domain.get(target.domain_id)
         if domain is None:
