@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("reporting/", include("plantrack.reporting.urls")),
     path("", include("plantrack.web.urls")),
 ]

@@ -290,6 +290,25 @@ def test_evaluate_many_covers_every_region_and_period():
     ]
 
 
+def test_evaluate_many_extends_year_to_date_totals_like_single_evaluations():
+    compiled = compile_indicators(
+        {"ytd": "#{a}[ytd]", "last_year": "#{a}[ytd,-1y]", "share": "#{a}[ytd] / #{b}[ytd]",
+         "growth": "change(I{share}, I{share}[-1y])", "prev": "#{a}[ytd,-1p]"},
+        {"a", "b"},
+    )  # fmt: skip
+    data = MemoryDataSource()
+    for year in (2009, 2010, 2011):
+        for month in range(1, 13):
+            if (year, month) != (2011, 5):  # one month unreported
+                data.set("a", "r", Period(year, month), year - 2000 + month)
+            data.set("b", "r", Period(year, month), month * 3)
+    periods = [Period(2011, m) for m in range(1, 13)]
+    for _, period, values in compiled.evaluate_many(["r"], periods, data):
+        assert values == compiled.evaluate("r", period, data)
+    assert compiled.evaluate("r", Period(2011, 4), data)["ytd"] == 12 + 13 + 14 + 15
+    assert compiled.evaluate("r", Period(2011, 6), data)["ytd"] is NO_DATA
+
+
 # --- missing data and division by zero -------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from ninja import NinjaAPI, Query, Schema
 from ninja.security import HttpBearer, django_auth
 
 from plantrack.accounts.models import ApiToken
+from plantrack.api.reporting import router as reporting_router
 from plantrack.departments.models import Department
 from plantrack.plans.export import plan_as_dict, target_as_dict
 from plantrack.plans.models import Plan
@@ -32,6 +33,9 @@ api = NinjaAPI(
     auth=[django_auth, TokenAuth()],
     urls_namespace="api",
 )
+
+
+api.add_router("/reporting", reporting_router)
 
 
 class PlanOut(Schema):

@@ -717,6 +717,20 @@ def _eager2(impl: Callable[[Decimal, Decimal], Value], a: Closure, b: Closure) -
     return run
 
 
+def _divide(a: Closure, b: Closure) -> Closure:
+    # Written out rather than _eager2(_ratio, ...): divisions are the commonest operation.
+    def run(frame: _Frame) -> Value:
+        x = a(frame)
+        if x is NO_DATA:
+            return NO_DATA
+        y = b(frame)
+        if y is NO_DATA or not y:
+            return NO_DATA
+        return x / y  # type: ignore[operator,return-value]
+
+    return run
+
+
 def _eager(impl: Eager, args: Sequence[Closure]) -> Closure:
     if len(args) == 2:
         return _eager2(impl, args[0], args[1])
@@ -735,7 +749,8 @@ def _eager(impl: Eager, args: Sequence[Closure]) -> Closure:
 
 def _chain(first: Closure, rest: Sequence[tuple[str, Closure]]) -> Closure:
     if len(rest) == 1:
-        return _eager2(_BINARY[rest[0][0]], first, rest[0][1])
+        op, second = rest[0]
+        return _divide(first, second) if op == "/" else _eager2(_BINARY[op], first, second)
     steps = [(_BINARY[op], operand) for op, operand in rest]
 
     def run(frame: _Frame) -> Value:
@@ -809,7 +824,13 @@ def _element(name: str, slot: int, modifier: int, ytd: bool) -> tuple[Closure, K
         def year_to_date(frame: _Frame) -> Value:
             value = frame.inputs[slot]
             if value is _UNSET:
-                value = frame.year_to_date(slot, name, frame.spans[modifier][1])
+                # Extend the previous period's total when it is known, so a year of monthly
+                # frames reads each month once rather than up to twelve times. That total
+                # covers span[:-1] unless the span starts a new year (a single period).
+                span = frame.spans[modifier][1]
+                before = frame.siblings.get(frame.before) if len(span) > 1 else None
+                known = _UNSET if before is None else before.inputs[slot]
+                value = frame.inputs[slot] = _sum_over(frame.data, name, frame.region, span, known)
             return value  # type: ignore[return-value]
 
         return year_to_date, "number"
@@ -1001,29 +1022,6 @@ class _Frame:
         self.inputs: list[object] = [_UNSET] * len(program.slots)
         self.results: list[Value] = [_UNSET] * len(program.closures)  # type: ignore[list-item]
 
-    def year_to_date(self, slot: int, element: str, span: tuple[Period, ...]) -> Value:
-        """Sum an element over ``span``, storing the total in input ``slot``."""
-        # Extend the previous period's total when it is known, so a year of monthly frames
-        # reads each month once rather than up to twelve times.
-        before = self.siblings.get(self.before)
-        total = _UNSET if before is None else before.inputs[slot]
-        if total is _UNSET:
-            total = Decimal(0)
-        else:
-            span = span[-1:]
-        for period in span:
-            if total is NO_DATA:
-                break
-            value = self.data.value(element, self.region, period)
-            if type(value) is not Decimal or not value.is_finite():  # type: ignore[union-attr]
-                value = _number(value)
-                if value is NO_DATA:
-                    total = NO_DATA
-                    break
-            total = total + value  # type: ignore[operator]
-        self.inputs[slot] = total
-        return total  # type: ignore[return-value]
-
     def result(self, index: int) -> Value:
         results, closures = self.results, self.program.closures
         for i in self.program.requires[index]:
@@ -1050,6 +1048,25 @@ class _Frame:
         if frame is None:
             frame = _Frame(self.program, self.region, period, self.data, self.siblings)
         return frame
+
+
+def _sum_over(
+    data: DataSource, element: str, region: str, span: tuple[Period, ...], known: object
+) -> Decimal | NoData:
+    """Sum ``span``, or add its last period to ``known``, the total of all the others."""
+    if known is NO_DATA:
+        return NO_DATA
+    if known is not _UNSET:
+        span = span[-1:]
+    total = Decimal(0) if known is _UNSET else known
+    for period in span:
+        value = data.value(element, region, period)
+        if type(value) is not Decimal or not value.is_finite():  # type: ignore[union-attr]
+            value = _number(value)
+            if value is NO_DATA:
+                return NO_DATA
+        total += value  # type: ignore[operator]
+    return total  # type: ignore[return-value]
 
 
 class CompiledSet:
@@ -1294,20 +1311,24 @@ class AggregatingDataSource:
         self._source = source
         self._children = children_of
         self._aggregation = aggregation
-        self._cache: dict[tuple[str, str, int], Decimal | NoData] = {}
+        # One small dict per (element, region) rather than a million (element, region, period)
+        # keys: fewer long-lived containers keep the garbage collector's passes short.
+        self._cache: dict[tuple[str, str], dict[int, Decimal | NoData]] = {}
 
     def value(self, element: str, region: str, period: Period) -> Decimal | float | int | NoData:
         """Return the region's own value, or its children's aggregate for a parent region."""
         children = self._children.get(region)
         if not children:
             return self._source.value(element, region, period)
-        key = (element, region, period.key)
-        cached = self._cache.get(key)
-        if cached is None:
-            method = self._aggregation.get(element, "none")
-            if method == "none":
+        series = self._cache.get((element, region))
+        if series is None:
+            if self._aggregation.get(element, "none") == "none":
                 return self._source.value(element, region, period)
-            cached = self._cache[key] = self._combine(element, children, period, method)
+            series = self._cache[(element, region)] = {}
+        cached = series.get(period.key)
+        if cached is None:
+            method = self._aggregation[element]
+            cached = series[period.key] = self._combine(element, children, period, method)
         return cached
 
     def source_for(self, region: str) -> DataSource:

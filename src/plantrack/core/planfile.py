@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from plantrack.core import expressions
+
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64)]
 RegionCode = Annotated[str, Field(pattern=r"^\d{6}$")]
 
@@ -140,6 +142,64 @@ class Target(_Strict):
         return self
 
 
+class DataSetField(_Strict):
+    """A data element on a data set's form, with bounds of its own where the plan sets them."""
+
+    element: Code
+    required: bool = True
+    min: Decimal | None = None
+    max: Decimal | None = None
+
+
+class DataSetRule(_Strict):
+    """A check across the fields of one submission, e.g. ``#{part} <= #{total}``."""
+
+    expression: str
+    message: str
+
+
+class Reporters(_Strict):
+    """Who reports: every region of a level, listed departments, or registered enterprises."""
+
+    kind: Literal["region", "department", "enterprise"]
+    level: Literal["city", "county"] | None = None
+    departments: list[Code] = []
+
+    @model_validator(mode="after")
+    def _complete(self) -> Reporters:
+        if self.kind == "region" and self.level is None:
+            raise ValueError("按行政区划填报时必须给出层级 level（city 或 county）")
+        if self.kind == "department" and not self.departments:
+            raise ValueError("按部门填报时必须列出部门 departments")
+        return self
+
+
+class Deadline(_Strict):
+    """``day`` of the month ``months_after`` months after the period, or of a fixed ``month``."""
+
+    day: int = Field(ge=1, le=31)
+    months_after: int = Field(default=1, ge=0, le=12)
+    month: int | None = Field(default=None, ge=1, le=12)
+
+
+class DataSet(_Strict):
+    """A data set (报表): what is reported, by whom, how often, by when, approved by whom."""
+
+    code: Code
+    name: str
+    frequency: Literal["month", "quarter", "half", "year"]
+    reporters: Reporters
+    owner: Code
+    deadline: Deadline
+    approval: list[Literal["city", "province", "department"]] = []
+    change_threshold: Decimal | None = Field(default=None, gt=0)
+    fields: list[Code | DataSetField] = Field(min_length=1)
+    rules: list[DataSetRule] = []
+
+    def field_specs(self) -> list[DataSetField]:
+        return [f if isinstance(f, DataSetField) else DataSetField(element=f) for f in self.fields]
+
+
 class NonTarget(_Strict):
     """A number in the source document that is not a target (a threshold, a date, a history).
 
@@ -170,6 +230,7 @@ class Plan(_Strict):
     indicators: list[Indicator] = []
     targets: list[Target] = []
     non_targets: list[NonTarget] = []
+    data_sets: list[DataSet] = []
 
     def programs(self) -> Iterator[tuple[Domain, Program]]:
         for domain in self.domains:
@@ -200,6 +261,7 @@ def _reference_problems(plan: Plan) -> Iterator[str]:
         ("数据元", [e.code for e in plan.data_elements]),
         ("指标", [i.code for i in plan.indicators]),
         ("目标", [t.code for t in plan.targets]),
+        ("报表", [d.code for d in plan.data_sets]),
     ):
         for code in sorted(_duplicates(codes)):
             yield f"{kind}编码 {code} 重复"
@@ -207,6 +269,16 @@ def _reference_problems(plan: Plan) -> Iterator[str]:
         for code in [*program.lead, *program.support]:
             if code not in departments:
                 yield f"工程 {program.code} 引用了未声明的部门 {code}"
+    elements = {e.code for e in plan.data_elements} | {
+        i.code for i in plan.indicators if not i.expression
+    }
+    for data_set in plan.data_sets:
+        for code in [data_set.owner, *data_set.reporters.departments]:
+            if code not in departments:
+                yield f"报表 {data_set.code} 引用了未声明的部门 {code}"
+        for spec in data_set.field_specs():
+            if spec.element not in elements:
+                yield f"报表 {data_set.code} 引用了未声明的数据元 {spec.element}"
     for target in plan.targets:
         if target.domain is not None and target.domain not in domains:
             yield f"目标 {target.code} 引用了未声明的领域 {target.domain}"
@@ -250,13 +322,46 @@ def parse_plan(text: str, filename: str = "<plan>") -> Plan:
     data = yaml.SafeLoader(text).get_single_data()
     lines = dict(_node_lines(root, ()))
     try:
-        return Plan.model_validate(data)
+        plan = Plan.model_validate(data)
     except ValidationError as error:
         problems = []
         for item in error.errors():
             loc = tuple(item["loc"])
             problems.append((_nearest_line(lines, loc), _field_path(loc), item["msg"]))
         raise PlanFileError(filename, problems) from None
+    problems = [
+        (_nearest_line(lines, loc), _field_path(loc), message)
+        for loc, message in _expression_problems(plan)
+    ]
+    if problems:
+        raise PlanFileError(filename, problems)
+    return plan
+
+
+def compile_plan_indicators(plan: Plan) -> expressions.CompiledSet:
+    """The plan's indicators compiled over its data elements (declared or implicit)."""
+    return expressions.compile_indicators(
+        {i.code: i.expression for i in plan.indicators},
+        [e.code for e in plan.data_elements],
+        base_year=plan.base_year,
+    )
+
+
+def _expression_problems(plan: Plan) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Unknown names, cycles and syntax errors in indicator expressions and data set rules."""
+    try:
+        compile_plan_indicators(plan)
+    except expressions.ExpressionError as error:
+        index = next((n for n, i in enumerate(plan.indicators) if i.code == error.indicator), None)
+        loc = ("indicators", index, "expression") if index is not None else ("indicators",)
+        yield loc, f"计算公式有误：{error}"
+    for n, data_set in enumerate(plan.data_sets):
+        codes = [spec.element for spec in data_set.field_specs()]
+        for m, rule in enumerate(data_set.rules):
+            try:
+                expressions.compile_indicators({"rule": rule.expression}, codes)
+            except expressions.ExpressionError as error:
+                yield ("data_sets", n, "rules", m, "expression"), f"校验规则有误：{error}"
 
 
 def _node_lines(node: yaml.Node, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], int]]:

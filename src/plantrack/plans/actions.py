@@ -11,6 +11,8 @@ from django.db import models, transaction
 from plantrack.core import planfile
 from plantrack.departments.models import Department
 from plantrack.regions.models import Region
+from plantrack.reporting.loader import sync_data_sets
+from plantrack.reporting.models import DataSet
 
 from .models import DataElement, Domain, Indicator, Plan, PlanRevision, Program, Target
 
@@ -95,7 +97,9 @@ def load_plan(document: planfile.Plan, *, filename: str, sha256: str) -> LoadRes
             order=order,
         )
         sync.set_m2m(target, "departments", [departments[c] for c in t.departments])
+    data_sets = sync_data_sets(sync, plan, document, departments)
     for model, keep in (
+        (DataSet, data_sets),
         (Target, [t.code for t in document.targets]),
         (Indicator, list(indicators)),
         (DataElement, _element_codes(document)),

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.index, name="reporting"),
+    path("submissions/<int:pk>/", views.submission_form, name="submission"),
+    path("submissions/<int:pk>/save/", views.submission_save, name="submission-save"),
+    path("submissions/<int:pk>/workflow/", views.submission_workflow, name="submission-workflow"),
+    path("submissions/<int:pk>/history/", views.submission_history, name="submission-history"),
+    path("sets/<slug:data_set>/<str:period>/", views.period_overview, name="reporting-period"),
+]
+
+# Excel and CSV in and out live in their own module.
+try:
+    from .urls_excel import urlpatterns as excel_urlpatterns
+except ImportError:  # pragma: no cover - until the Excel module lands
+    excel_urlpatterns = []
+urlpatterns += excel_urlpatterns
