@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "plantrack.enterprises",
     "plantrack.accounts",
     "plantrack.reporting",
+    "plantrack.progress",
     "plantrack.web",
 ]
 

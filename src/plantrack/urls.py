@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("reporting/", include("plantrack.reporting.urls")),
+    path("progress/", include("plantrack.progress.urls")),
     path("", include("plantrack.web.urls")),
 ]

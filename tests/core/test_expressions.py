@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 import pytest
@@ -40,11 +41,15 @@ def el(name: str, modifier: Modifier = PLAIN) -> Ref:
     return Ref("element", name, modifier)
 
 
-def evaluate(expression: str, values: dict[tuple[str, Period], object], period: Period = MAR):
+def evaluate(
+    expression: str,
+    values: Mapping[tuple[str, Period], Decimal | float | int],
+    period: Period = MAR,
+):
     """Evaluate one expression for region "r" over the given element values."""
     elements = {name for name, _ in values} | {"a", "b", "c"}
     compiled = compile_indicators({"x": expression}, elements, base_year=2010)
-    data = MemoryDataSource({(e, "r", p): v for (e, p), v in values.items()})  # type: ignore[misc]
+    data = MemoryDataSource({(e, "r", p): v for (e, p), v in values.items()})
     return compiled.evaluate("r", period, data)["x"]
 
 
@@ -309,6 +314,34 @@ def test_evaluate_many_extends_year_to_date_totals_like_single_evaluations():
     assert compiled.evaluate("r", Period(2011, 6), data)["ytd"] is NO_DATA
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.sets(st.tuples(st.sampled_from([2010, 2011]), st.integers(1, 12)), max_size=6))
+def test_evaluate_many_agrees_with_single_evaluations_whatever_is_missing(missing):
+    compiled = compile_indicators(
+        {"x": "change(#{a}[ytd], #{a}[ytd,-1y])", "y": "#{a}[ytd,-1p] + #{a}[-1p]"}, {"a"}
+    )
+    data = MemoryDataSource()
+    for year in (2009, 2010, 2011):
+        for month in range(1, 13):
+            if (year, month) not in missing:
+                data.set("a", "r", Period(year, month), month + year % 7)
+    periods = [Period(2011, m) for m in range(1, 13)]
+    batched = list(compiled.evaluate_many(["r"], periods, data))
+    assert batched == list(compiled.evaluate_many(["r"], periods, OneByOne(data)))
+    for _, period, values in batched:
+        assert values == compiled.evaluate("r", period, data)
+
+
+class OneByOne:
+    """A source with only ``value``: the evaluator must not need the batch ``values``."""
+
+    def __init__(self, source: MemoryDataSource) -> None:
+        self.source = source
+
+    def value(self, element: str, region: str, period: Period):
+        return self.source.value(element, region, period)
+
+
 # --- missing data and division by zero -------------------------------------------------------
 
 
@@ -486,7 +519,7 @@ amounts = st.decimals(min_value=0, max_value=10**6, places=2)
 @given(st.lists(st.tuples(amounts, amounts.filter(bool)), min_size=1, max_size=12))
 def test_province_ratio_equals_sum_over_sum(pairs):
     counties = {f"k{i:02d}": {"num": [n], "den": [d]} for i, (n, d) in enumerate(pairs)}
-    source, _ = province_source(counties)  # type: ignore[arg-type]
+    source, _ = province_source(counties)
     compiled = compile_indicators({"ratio": "#{num} / #{den}"}, {"num", "den"})
     expected = sum(n for n, _ in pairs) / sum(d for _, d in pairs)
     assert compiled.evaluate("p", JAN, source)["ratio"] == expected

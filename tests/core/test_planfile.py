@@ -99,3 +99,47 @@ def test_unknown_fields_are_refused_so_typos_do_not_pass_silently():
 def test_yaml_syntax_error_has_a_line():
     error = _error(MINIMAL.replace("name: 示例计划", "name: [示例计划"))
     assert error.problems[0][0] is not None and "YAML" in str(error)
+
+
+def test_expression_naming_an_unknown_element_is_refused_with_its_line():
+    text = MINIMAL.replace(
+        "kind: amount, direction: increase, aggregation: sum}",
+        "kind: amount, direction: increase, aggregation: sum, expression: '#{saved_raw} * 2'}",
+    )
+    error = _error(text)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "saved_raw" in row)
+    assert error.problems[0][:2] == (line, "indicators[0].expression")
+    assert "saved_raw" in str(error)
+
+
+def test_cyclic_indicators_are_refused_naming_the_cycle():
+    text = MINIMAL.replace(
+        "indicators:\n",
+        "indicators:\n"
+        "  - {code: a, name: 甲, unit: 个, kind: count, direction: increase, aggregation: sum, expression: 'I{b} + 1'}\n"
+        "  - {code: b, name: 乙, unit: 个, kind: count, direction: increase, aggregation: sum, expression: 'I{a} + 1'}\n",
+    )
+    error = _error(text)
+    assert "indicators[" in str(error) and "a" in str(error) and "b" in str(error)
+
+
+def test_data_set_rule_with_a_syntax_error_is_refused():
+    text = MINIMAL + (
+        "data_sets:\n"
+        "  - code: monthly\n    name: 月报\n    frequency: month\n"
+        "    reporters: {kind: region, level: county}\n    owner: fgw\n    deadline: {day: 15}\n"
+        "    fields: [saved]\n"
+        "    rules: [{expression: '#{saved} >= ', message: 不能为负}]\n"
+    )
+    error = _error(text)
+    assert error.problems[0][1] == "data_sets[0].rules[0].expression"
+
+
+def test_data_set_naming_an_undeclared_element_is_refused():
+    text = MINIMAL + (
+        "data_sets:\n"
+        "  - code: monthly\n    name: 月报\n    frequency: month\n"
+        "    reporters: {kind: region, level: county}\n    owner: fgw\n    deadline: {day: 15}\n"
+        "    fields: [nothing_like_it]\n"
+    )
+    assert "报表 monthly 引用了未声明的数据元 nothing_like_it" in str(_error(text))

@@ -726,7 +726,7 @@ def _divide(a: Closure, b: Closure) -> Closure:
         y = b(frame)
         if y is NO_DATA or not y:
             return NO_DATA
-        return x / y  # type: ignore[operator,return-value]
+        return x / y  # type: ignore[return-value]
 
     return run
 
@@ -812,7 +812,7 @@ def _negate(operand: Closure, logical: bool) -> Closure:
             return NO_DATA
         if logical:
             return value is False
-        return -value  # type: ignore[operator,return-value]
+        return -value  # type: ignore[return-value]
 
     return run
 
@@ -839,7 +839,7 @@ def _element(name: str, slot: int, modifier: int, ytd: bool) -> tuple[Closure, K
         value = frame.inputs[slot]
         if value is _UNSET:
             value = frame.data.value(name, frame.region, frame.spans[modifier][0])
-            if type(value) is not Decimal or not value.is_finite():  # type: ignore[union-attr]
+            if type(value) is not Decimal or not value.is_finite():
                 value = _number(value)
             frame.inputs[slot] = value
         return value  # type: ignore[return-value]
@@ -850,11 +850,19 @@ def _element(name: str, slot: int, modifier: int, ytd: bool) -> tuple[Closure, K
 class _Compiler:
     """Turns checked trees into closures over a :class:`_Frame`, registering input slots."""
 
-    def __init__(self, index: Mapping[str, int], kinds: Mapping[str, Kind]) -> None:
+    def __init__(
+        self, index: Mapping[str, int], kinds: Mapping[str, Kind], trees: Iterable[Node]
+    ) -> None:
         self.index = index
         self.kinds = kinds
         self.slots: dict[tuple[str, Modifier], int] = {}
         self.modifiers: dict[Modifier, int] = {PLAIN: 0}
+        # Single-period reads take the first slots, so a frame can fill them in one batch.
+        refs = [n for t in trees for n in _walk(t) if isinstance(n, Ref) and n.kind == "element"]
+        for ref in sorted(refs, key=lambda r: r.modifier.ytd):
+            self.slots.setdefault((ref.name, ref.modifier), len(self.slots))
+            self._modifier_id(ref.modifier)
+        self.single = sum(1 for _, modifier in self.slots if not modifier.ytd)
 
     def _modifier_id(self, modifier: Modifier) -> int:
         return self.modifiers.setdefault(modifier, len(self.modifiers))
@@ -900,7 +908,7 @@ class _Compiler:
             return _element(node.name, slot, self._modifier_id(node.modifier), node.modifier.ytd)
         index = self.index[node.name]
         if node.modifier == PLAIN:
-            return (lambda frame: frame.results[index]), self.kinds[node.name]  # type: ignore[return-value]
+            return (lambda frame: frame.results[index]), self.kinds[node.name]
         shift = self._modifier_id(node.modifier)
         return (lambda frame: frame.shifted(shift).result(index)), self.kinds[node.name]
 
@@ -936,11 +944,24 @@ class _Compiler:
 
 
 class DataSource(Protocol):
-    """Where element values come from: one value per element, region and period."""
+    """Where element values come from: one value per element, region and period.
+
+    A source may also offer ``values(region, reads)``, returning the values of a list of
+    ``(element, period)`` pairs at once, in order (a database source: one query per region
+    and period). The evaluator uses it, when present, to fill a frame's inputs in one call.
+    """
 
     def value(self, element: str, region: str, period: Period) -> Decimal | float | int | NoData:
         """Return the value, or ``NO_DATA`` when nothing was reported."""
         ...
+
+
+Batch = Callable[[str, Sequence[tuple[str, Period]]], list[object]]
+
+
+def _batch(data: DataSource) -> Batch | None:
+    values = getattr(data, "values", None)
+    return values if callable(values) else None
 
 
 def _number(value: object) -> Decimal | NoData:
@@ -949,7 +970,7 @@ def _number(value: object) -> Decimal | NoData:
         if value is NO_DATA or value is None:
             return NO_DATA
         value = to_decimal(value)  # type: ignore[arg-type]
-    return value if value.is_finite() else NO_DATA  # type: ignore[union-attr]
+    return value if value.is_finite() else NO_DATA
 
 
 @dataclass(frozen=True)
@@ -965,6 +986,7 @@ class CompiledIndicator:
 
 
 Spans: TypeAlias = tuple[tuple[Period, tuple[Period, ...]], ...]
+YearToDateReads: TypeAlias = tuple[list[tuple[str, Period]], list[tuple[int, bool]], bool]
 
 
 @dataclass
@@ -972,10 +994,22 @@ class _Program:
     closures: list[Closure]
     requires: list[tuple[int, ...]]  # per indicator: itself and its dependencies, in order
     slots: list[tuple[str, int]]  # per input slot: element code and modifier id
+    single: int  # slots [0, single) read one period each; the others sum a year to date
     modifiers: list[Modifier]  # by modifier id
     base_year: int | None
     _spans: dict[int, Spans] = field(default_factory=dict)
     _previous: dict[int, int] = field(default_factory=dict)
+    _reads: dict[int, list[tuple[str, Period]]] = field(default_factory=dict)
+    _ytd_reads: dict[int, YearToDateReads] = field(default_factory=dict)
+
+    def reads(self, period: Period) -> list[tuple[str, Period]]:
+        """The (element, period) read by each single-period slot, for a batch read."""
+        reads = self._reads.get(period.key)
+        if reads is None:
+            spans = self.spans(period)
+            reads = [(element, spans[m][0]) for element, m in self.slots[: self.single]]
+            self._reads[period.key] = reads
+        return reads
 
     def previous(self, period: Period) -> int:
         """The key of the period before ``period``, memoised (a new Period costs µs)."""
@@ -983,6 +1017,18 @@ class _Program:
         if before is None:
             before = self._previous[period.key] = period.shift(-1).key
         return before
+
+    def year_to_date_reads(self, period: Period) -> YearToDateReads:
+        """For the year-to-date slots: the last period each adds, and whether it extends the
+        previous period's total (False when the span is that single period, in January)."""
+        plan = self._ytd_reads.get(period.key)
+        if plan is None:
+            spans = self.spans(period)
+            slots = range(self.single, len(self.slots))
+            reads = [(self.slots[s][0], spans[self.slots[s][1]][0]) for s in slots]
+            extends = [(s, len(spans[self.slots[s][1]][1]) > 1) for s in slots]
+            plan = self._ytd_reads[period.key] = (reads, extends, any(e for _, e in extends))
+        return plan
 
     def spans(self, period: Period) -> Spans:
         """Per modifier id: the period it points at and the periods summed for it."""
@@ -1014,13 +1060,39 @@ class _Frame:
         period: Period,
         data: DataSource,
         siblings: dict[int, _Frame],
+        batch: Batch | None = None,
     ) -> None:
         self.program, self.region, self.period, self.data = program, region, period, data
         self.siblings, self.spans = siblings, program.spans(period)
         self.before = program.previous(period)  # key of the previous period's frame
         siblings[period.key] = self
         self.inputs: list[object] = [_UNSET] * len(program.slots)
+        if batch is not None and program.single:
+            # A frame that computes every indicator reads every single-period slot anyway;
+            # frames for shifted periods stay lazy, since they compute a few indicators.
+            values = batch(region, program.reads(period))
+            if set(map(type, values)) != {Decimal} or not all(map(Decimal.is_finite, values)):  # type: ignore[arg-type]
+                values = [_number(value) for value in values]
+            self.inputs[: program.single] = values
+        if batch is not None and len(program.slots) > program.single:
+            self._extend_year_to_date(batch)
         self.results: list[Value] = [_UNSET] * len(program.closures)  # type: ignore[list-item]
+
+    def _extend_year_to_date(self, batch: Batch) -> None:
+        """Fill year-to-date slots from the previous period's totals plus one batch read."""
+        reads, extends, any_extends = self.program.year_to_date_reads(self.period)
+        before = self.siblings.get(self.before)
+        if before is None and any_extends:
+            return  # the first period of a run: the slots are summed when first read
+        previous, inputs = (before.inputs if before else None), self.inputs
+        for (slot, extend), value in zip(extends, batch(self.region, reads), strict=True):
+            if type(value) is not Decimal or not value.is_finite():
+                value = _number(value)
+            if not extend:
+                inputs[slot] = value
+            elif previous is not None and (total := previous[slot]) is not _UNSET:
+                no_data = total is NO_DATA or value is NO_DATA
+                inputs[slot] = NO_DATA if no_data else total + value  # type: ignore[operator]
 
     def result(self, index: int) -> Value:
         results, closures = self.results, self.program.closures
@@ -1061,7 +1133,7 @@ def _sum_over(
     total = Decimal(0) if known is _UNSET else known
     for period in span:
         value = data.value(element, region, period)
-        if type(value) is not Decimal or not value.is_finite():  # type: ignore[union-attr]
+        if type(value) is not Decimal or not value.is_finite():
             value = _number(value)
             if value is NO_DATA:
                 return NO_DATA
@@ -1095,10 +1167,16 @@ class CompiledSet:
         codes: Iterable[str] | None = None,
     ) -> dict[str, Value]:
         """Evaluate every indicator (or only ``codes``) for one region and period."""
-        frame = _Frame(self._program, region, period, _reader(data, region), {})
+        siblings: dict[int, _Frame] = {}
+        reader = _reader(data, region)
+        batch = _batch(reader) if codes is None else None
+        frame = _Frame(self._program, region, period, reader, siblings, batch)
         if codes is None:
-            return dict(zip(self.codes, frame.run_all(), strict=True))
-        return {code: frame.result(self._index[code]) for code in codes}
+            values = dict(zip(self.codes, frame.run_all(), strict=True))
+        else:
+            values = {code: frame.result(self._index[code]) for code in codes}
+        siblings.clear()  # frames and this dict refer to each other: free them now, not at GC
+        return values
 
     def evaluate_many(
         self, regions: Iterable[str], periods: Sequence[Period], data: DataSource
@@ -1112,11 +1190,13 @@ class CompiledSet:
         for region in regions:
             siblings: dict[int, _Frame] = {}
             reader = _reader(data, region)
+            batch = _batch(reader)
             for period in periods:
                 frame = siblings.get(period.key) or _Frame(
-                    program, region, period, reader, siblings
+                    program, region, period, reader, siblings, batch
                 )
                 yield region, period, dict(zip(self.codes, frame.run_all(), strict=True))
+            siblings.clear()  # break the frame <-> siblings cycles so the region is freed now
 
 
 def _reader(data: DataSource, region: str) -> DataSource:
@@ -1147,7 +1227,7 @@ def compile_indicators(
             raise error.for_indicator(code) from None
     order = _topological(trees)
     index = {code: i for i, code in enumerate(order)}
-    compiler = _Compiler(index, kinds := {})
+    compiler = _Compiler(index, kinds := {}, trees.values())
     compiled: dict[str, CompiledIndicator] = {}
     closures: list[Closure] = []
     requires: list[tuple[int, ...]] = []
@@ -1169,7 +1249,9 @@ def compile_indicators(
             tuple(dict.fromkeys(r.name for r in refs if r.kind == "element")),
         )  # fmt: skip
     slots = [(element, compiler.modifiers[m]) for element, m in compiler.slots]
-    program = _Program(closures, requires, slots, list(compiler.modifiers), base_year)
+    program = _Program(
+        closures, requires, slots, compiler.single, list(compiler.modifiers), base_year
+    )
     return CompiledSet(compiled, program)
 
 
@@ -1285,6 +1367,11 @@ class MemoryDataSource:
         """Return the stored value or ``NO_DATA``."""
         return self._values.get((element, region, period.key), NO_DATA)
 
+    def values(self, region: str, reads: Sequence[tuple[str, Period]]) -> list[object]:
+        """Return the values of ``(element, period)`` pairs for one region, in order."""
+        get = self._values.get
+        return [get((element, region, period.key), NO_DATA) for element, period in reads]
+
     def __len__(self) -> int:
         return len(self._values)
 
@@ -1331,6 +1418,14 @@ class AggregatingDataSource:
             cached = series[period.key] = self._combine(element, children, period, method)
         return cached
 
+    def values(self, region: str, reads: Sequence[tuple[str, Period]]) -> list[object]:
+        """Return the values of ``(element, period)`` pairs for one region, in order."""
+        batch = None if self._children.get(region) else _batch(self._source)
+        if batch is not None:
+            return batch(region, reads)
+        value = self.value
+        return [value(element, region, period) for element, period in reads]
+
     def source_for(self, region: str) -> DataSource:
         """The source that serves ``region``: the underlying one for a region without children."""
         return self if self._children.get(region) else self._source
@@ -1342,11 +1437,11 @@ class AggregatingDataSource:
         values: list[Decimal] = []
         for child in children:
             value = (self.value if child in parents else read)(element, child, period)
-            if type(value) is not Decimal or not value.is_finite():  # type: ignore[union-attr]
+            if type(value) is not Decimal or not value.is_finite():
                 value = _number(value)
                 if isinstance(value, NoData):
                     return NO_DATA
-            values.append(value)  # type: ignore[arg-type]
+            values.append(value)
         if method == "max":
             return max(values)
         if method == "min":

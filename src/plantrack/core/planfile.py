@@ -200,6 +200,18 @@ class DataSet(_Strict):
         return [f if isinstance(f, DataSetField) else DataSetField(element=f) for f in self.fields]
 
 
+class WarningBinding(_Strict):
+    """Which early-warning scheme (by its code in a warning-rules file) rates which indicators.
+
+    ``indicators`` are the plan's indicator codes, ``*`` for all; ``regions`` limits a local
+    scheme (Hangzhou's) to the regions that adopted it; empty means every region.
+    """
+
+    scheme: str
+    indicators: list[str] = ["*"]
+    regions: list[RegionCode] = []
+
+
 class NonTarget(_Strict):
     """A number in the source document that is not a target (a threshold, a date, a history).
 
@@ -231,6 +243,7 @@ class Plan(_Strict):
     targets: list[Target] = []
     non_targets: list[NonTarget] = []
     data_sets: list[DataSet] = []
+    warnings: list[WarningBinding] = []
 
     def programs(self) -> Iterator[tuple[Domain, Program]]:
         for domain in self.domains:

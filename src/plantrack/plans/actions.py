@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models, transaction
 
 from plantrack.core import planfile
+from plantrack.core.warning import load_warning_rules
 from plantrack.departments.models import Department
 from plantrack.regions.models import Region
 from plantrack.reporting.loader import sync_data_sets
@@ -55,6 +56,7 @@ def load_plan(document: planfile.Plan, *, filename: str, sha256: str) -> LoadRes
         period_end=document.period_end,
         base_year=document.base_year,
         source=document.source,
+        warning_bindings=_warning_bindings(document),
     )
     departments = {
         d.code: sync.upsert(
@@ -112,6 +114,14 @@ def load_plan(document: planfile.Plan, *, filename: str, sha256: str) -> LoadRes
             plan=plan, filename=filename, sha256=sha256, changes=sync.changes
         )
     return LoadResult(plan, sync.changes)
+
+
+def _warning_bindings(document: planfile.Plan) -> list[dict[str, Any]]:
+    known = {scheme.code for scheme in load_warning_rules().schemes}
+    unknown = sorted({b.scheme for b in document.warnings} - known)
+    if unknown:
+        raise PlanLoadError(f"计划 {document.code} 引用了未定义的预警规则：{', '.join(unknown)}")
+    return [b.model_dump() for b in document.warnings]
 
 
 def _load_structure(

@@ -23,6 +23,8 @@ class Plan(models.Model):
     period_end = models.DateField(_("终止日期"))
     base_year = models.PositiveSmallIntegerField(_("基期年"))
     source = models.CharField(_("依据文件"), max_length=300, blank=True)
+    # Which warning schemes rate which indicators, as the plan file declares them.
+    warning_bindings = models.JSONField(_("预警规则"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("计划")
