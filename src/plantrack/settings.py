@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "plantrack.accounts",
     "plantrack.reporting",
     "plantrack.progress",
+    "plantrack.assessment",
     "plantrack.web",
 ]
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("reporting/", include("plantrack.reporting.urls")),
     path("progress/", include("plantrack.progress.urls")),
+    path("assessment/", include("plantrack.assessment.urls")),
     path("", include("plantrack.web.urls")),
 ]

@@ -212,6 +212,16 @@ class WarningBinding(_Strict):
     regions: list[RegionCode] = []
 
 
+class AssessmentBinding(_Strict):
+    """The assessment scheme cities are scored by, and which plan indicator feeds each of its
+    quantitative items (e.g. the 2007 scheme's ``energy_intensity`` item ← the GDP energy
+    intensity change).
+    """
+
+    scheme: str
+    quantitative: dict[str, Code]
+
+
 class NonTarget(_Strict):
     """A number in the source document that is not a target (a threshold, a date, a history).
 
@@ -244,6 +254,7 @@ class Plan(_Strict):
     non_targets: list[NonTarget] = []
     data_sets: list[DataSet] = []
     warnings: list[WarningBinding] = []
+    assessment: AssessmentBinding | None = None
 
     def programs(self) -> Iterator[tuple[Domain, Program]]:
         for domain in self.domains:
@@ -292,6 +303,10 @@ def _reference_problems(plan: Plan) -> Iterator[str]:
         for spec in data_set.field_specs():
             if spec.element not in elements:
                 yield f"报表 {data_set.code} 引用了未声明的数据元 {spec.element}"
+    if plan.assessment:
+        for item, code in plan.assessment.quantitative.items():
+            if code not in indicators:
+                yield f"考核项 {item} 引用了未声明的指标 {code}"
     for target in plan.targets:
         if target.domain is not None and target.domain not in domains:
             yield f"目标 {target.code} 引用了未声明的领域 {target.domain}"

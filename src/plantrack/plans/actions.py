@@ -57,6 +57,7 @@ def load_plan(document: planfile.Plan, *, filename: str, sha256: str) -> LoadRes
         base_year=document.base_year,
         source=document.source,
         warning_bindings=_warning_bindings(document),
+        assessment=document.assessment.model_dump() if document.assessment else None,
     )
     departments = {
         d.code: sync.upsert(

@@ -25,6 +25,7 @@ class Plan(models.Model):
     source = models.CharField(_("依据文件"), max_length=300, blank=True)
     # Which warning schemes rate which indicators, as the plan file declares them.
     warning_bindings = models.JSONField(_("预警规则"), default=list, blank=True)
+    assessment = models.JSONField(_("考核办法"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("计划")

@@ -10,13 +10,14 @@ a ``ValueChange``, and nothing written unless every row passes.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from plantrack.core import validation
@@ -64,6 +65,16 @@ class _Form:
     elements: dict[str, DataElement]
 
 
+@dataclass(slots=True)
+class _Stored:
+    """A reported value as stored (``pk`` is None until it is inserted)."""
+
+    pk: int | None
+    element_id: int
+    value: Decimal | None
+    explanation: str = ""
+
+
 def save_many(
     entries: Sequence[Entry],
     user: User,
@@ -80,7 +91,7 @@ def save_many(
     problems at once, and nothing is written.
     """
     with transaction.atomic():
-        locked = _lock(e.submission.pk for e in entries)
+        locked = _lock(entries)
         stored = _reported(locked)
         previous = previous_best_values(locked.values())
         forms: dict[int, _Form] = {}
@@ -88,7 +99,11 @@ def save_many(
         parsed: list[tuple[Submission, dict[str, Decimal | None], Mapping[str, str]]] = []
         seen: set[int] = set()
         for index, entry in enumerate(entries):
-            submission = locked[entry.submission.pk]
+            submission = locked.get(entry.submission.pk)
+            if submission is None:
+                message = "该填报已被删除"
+                problems.append(EntryProblem(index, validation.Problem("", message, "conflict")))
+                continue
             if submission.pk in seen:
                 message = "同一单位同一期的填报在文件中出现了不止一次，请只保留一行"
                 problems.append(EntryProblem(index, validation.Problem("", message, "duplicate")))
@@ -157,21 +172,34 @@ def previous_best_values(
     return dict(best)
 
 
-def _lock(pks: Iterable[int]) -> dict[int, Submission]:
-    # In primary-key order, so two imports of overlapping rows cannot deadlock each other.
+def _lock(entries: Sequence[Entry]) -> dict[int, Submission]:
+    """Lock the entries' submissions and refresh what may have changed since they were read.
+
+    Only the columns that can change are read back (the import read the rows moments ago),
+    in primary-key order so that two imports of overlapping rows cannot deadlock.
+    """
+    submissions = {e.submission.pk: e.submission for e in entries}
+    data_sets = DataSet.objects.in_bulk({s.data_set_id for s in submissions.values()})
     locked: dict[int, Submission] = {}
-    for chunk in _chunks(sorted(set(pks))):
-        query = Submission.objects.select_for_update().select_related("data_set")
-        locked.update((s.pk, s) for s in query.filter(pk__in=chunk).order_by("pk"))
+    for chunk in _chunks(sorted(submissions)):
+        rows = Submission.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+        for pk, version, status, approvals, updated_at in rows.values_list(
+            "pk", "version", "status", "approvals", "updated_at"
+        ):
+            s = locked[pk] = submissions[pk]
+            s.version, s.status, s.approvals, s.updated_at = version, status, approvals, updated_at
+            s.data_set = data_sets[s.data_set_id]
     return locked
 
 
-def _reported(locked: Mapping[int, Submission]) -> dict[int, dict[str, Value]]:
-    stored: dict[int, dict[str, Value]] = {pk: {} for pk in locked}
+def _reported(locked: Mapping[int, Submission]) -> dict[int, dict[str, _Stored]]:
+    stored: dict[int, dict[str, _Stored]] = {pk: {} for pk in locked}
     for chunk in _chunks(list(locked)):
         rows = Value.objects.filter(submission_id__in=chunk, vintage=Vintage.REPORTED)
-        for value in rows.select_related("element"):
-            stored[value.submission_id][value.element.code] = value
+        for pk, submission_id, element_id, code, value, explanation in rows.values_list(
+            "pk", "submission_id", "element_id", "element__code", "value", "explanation"
+        ):
+            stored[submission_id][code] = _Stored(pk, element_id, value, explanation)
     return stored
 
 
@@ -196,7 +224,7 @@ def _conflict(submission: Submission) -> validation.Problem:
 
 def _write(
     parsed: Sequence[tuple[Submission, dict[str, Decimal | None], Mapping[str, str]]],
-    stored: Mapping[int, dict[str, Value]],
+    stored: Mapping[int, dict[str, _Stored]],
     forms: Mapping[int, _Form],
     user: User,
     *,
@@ -204,10 +232,9 @@ def _write(
     reason: str,
     submit: bool,
 ) -> BulkResult:
-    now = timezone.now()
-    created: list[Value] = []
-    updated: dict[int, Value] = {}
-    changes: list[tuple[Value, Decimal | None, Decimal | None]] = []
+    created: list[tuple[int, _Stored]] = []
+    updated: dict[int, _Stored] = {}
+    changes: list[tuple[_Stored, Decimal | None, Decimal | None]] = []
     touched: list[Submission] = []
     for submission, values, explanations in parsed:
         existing = stored[submission.pk]
@@ -218,43 +245,70 @@ def _write(
             if row is None:
                 if new is None:
                     continue  # a blank cell where nothing was ever stored is not a change
-                row = Value(
-                    submission=submission,
-                    element=elements[code],
-                    vintage=Vintage.REPORTED,
-                    value=new,
-                )
-                existing[code] = row
-                created.append(row)
+                row = existing[code] = _Stored(None, elements[code].pk, new)
+                created.append((submission.pk, row))
                 changes.append((row, None, new))
                 dirty = True
             elif row.value != new:
                 changes.append((row, row.value, new))
-                row.value, row.updated_at = new, now
+                row.value = new
                 updated[id(row)] = row
                 dirty = True
         for code, text in explanations.items():
             row = existing.get(code)
             if row is not None and row.explanation != text:
-                row.explanation, row.updated_at = text, now
-                if row.pk:
+                row.explanation = text
+                if row.pk is not None:
                     updated[id(row)] = row
                 dirty = True
         if dirty or submit:
             touched.append(submission)
-    Value.objects.bulk_create(created, batch_size=500)
-    _update(Value, ["value", "explanation", "updated_at"], list(updated.values()))
-    ValueChange.objects.bulk_create(
-        [
-            ValueChange(
-                value=row, changed_by=user, old=old, new=new, reason=reason, channel=channel
-            )
-            for row, old, new in changes
-        ],
-        batch_size=500,
-    )
+    now = timezone.now()
+    _insert_values(created, now)
+    db = _db()
+    decimal = _decimal(db)
+    at = _prep(Value, "updated_at", now)
+    changed_at = _prep(ValueChange, "changed_at", now)
+    with db.cursor() as cursor:
+        cursor.executemany(
+            _sql(Value, ["value", "explanation", "updated_at"], update=True),
+            [[decimal(r.value), r.explanation, at, r.pk] for r in updated.values()],
+        )
+        cursor.executemany(
+            _sql(ValueChange, ["value", "changed_at", "changed_by", "old", "new", "reason", "channel"]),
+            [
+                [row.pk, changed_at, user.pk, decimal(old),
+                 decimal(new), reason, channel]
+                for row, old, new in changes
+            ],
+        )  # fmt: skip
     _bump(touched, user, now, submit=submit)
     return BulkResult([], saved=len(touched), changed=len(changes))
+
+
+def _insert_values(created: Sequence[tuple[int, _Stored]], now: dt.datetime) -> None:
+    """Insert new reported values, then read back their keys for the audit rows."""
+    if not created:
+        return
+    db = _db()
+    decimal = _decimal(db)
+    at = _prep(Value, "updated_at", now)
+    names = ["submission", "element", "vintage", "value", "explanation", "updated_at"]
+    with db.cursor() as cursor:
+        cursor.executemany(
+            _sql(Value, names),
+            [
+                [pk, row.element_id, Vintage.REPORTED.value, decimal(row.value),
+                 row.explanation, at]
+                for pk, row in created
+            ],
+        )  # fmt: skip
+    waiting = {(pk, row.element_id): row for pk, row in created}
+    for chunk in _chunks(sorted({pk for pk, _ in created})):
+        keys = Value.objects.filter(submission_id__in=chunk, vintage=Vintage.REPORTED)
+        for pk, submission_id, element_id in keys.values_list("pk", "submission_id", "element_id"):
+            if (submission_id, element_id) in waiting:
+                waiting[(submission_id, element_id)].pk = pk
 
 
 def _bump(submissions: Sequence[Submission], user: User, now: dt.datetime, *, submit: bool) -> None:
@@ -264,8 +318,9 @@ def _bump(submissions: Sequence[Submission], user: User, now: dt.datetime, *, su
     submission (status, time, approvals reset, a workflow event; straight to approved when the
     data set has no approval levels), in two queries for all of them.
     """
+    at = _prep(SubmissionEvent, "at", now)
     fields = ["version", "updated_at"]
-    events = []
+    events: list[list[Any]] = []
     for submission in submissions:
         submission.version += 1
         submission.updated_at = now
@@ -277,45 +332,76 @@ def _bump(submissions: Sequence[Submission], user: User, now: dt.datetime, *, su
             submission.submitted_at = now
             submission.approvals = 0
             submission.version += 1
-            events.append(
-                SubmissionEvent(
-                    submission=submission,
-                    by=user,
-                    action="submit",
-                    from_status=before,
-                    to_status=submission.status,
-                    note="",
-                )
-            )
+            events.append([submission.pk, at, user.pk, "submit", before, submission.status, ""])
     if submit:
         fields += ["status", "submitted_at", "approvals"]
     _update(Submission, fields, submissions)
-    SubmissionEvent.objects.bulk_create(events, batch_size=500)
+    names = ["submission", "at", "by", "action", "from_status", "to_status", "note"]
+    with _db().cursor() as cursor:
+        cursor.executemany(_sql(SubmissionEvent, names), events)
 
 
 def _update(model: type[models.Model], names: list[str], rows: Sequence[models.Model]) -> None:
-    """``UPDATE ... WHERE pk = %s`` for each row, sent with one ``executemany``.
-
-    Django's ``bulk_update`` builds a ``CASE WHEN pk = ...`` per field over the whole batch and
-    spends about a millisecond per row compiling it; this is some fifty times faster, and
-    ``get_db_prep_save`` converts the values exactly as ``save()`` would.
-    """
-    if not rows:
-        return
-    fields = [model._meta.get_field(name) for name in names]
-    concrete = [f for f in fields if isinstance(f, models.Field)]
-    assert len(concrete) == len(fields), "only concrete fields can be updated"
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in concrete)
-    pk = model._meta.pk
-    assert pk is not None
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(pk.column)} = %s"
+    """Update the named fields of each row by primary key, converted as ``save()`` would."""
+    db = _db()
+    fields = [_field(model, name) for name in names]
     params = [
-        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in concrete] + [row.pk]
-        for row in rows
+        [f.get_db_prep_save(getattr(row, f.attname), db) for f in fields] + [row.pk] for row in rows
     ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    with db.cursor() as cursor:
+        cursor.executemany(_sql(model, names, update=True), params)
+
+
+def _sql(model: type[models.Model], names: list[str], *, update: bool = False) -> str:
+    """An INSERT, or an UPDATE by primary key, to run with ``executemany``.
+
+    Django's ``bulk_update`` compiles a ``CASE WHEN`` per field over the batch and
+    ``bulk_create`` builds a model instance and resolves every field per row: for tens of
+    thousands of values that is seconds. One prepared statement run per row is ~50x faster.
+    """
+    quote = _db().ops.quote_name
+    columns = [quote(_field(model, name).column) for name in names]
+    table = quote(model._meta.db_table)
+    if update:
+        assert model._meta.pk is not None
+        assignments = ", ".join(f"{c} = %s" for c in columns)
+        return f"UPDATE {table} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"
+    marks = ", ".join("%s" for _ in columns)
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+
+
+def _field(model: type[models.Model], name: str) -> models.Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), name
+    return field
+
+
+def _prep(model: type[models.Model], name: str, value: object) -> Any:
+    return _field(model, name).get_db_prep_save(value, _db())
+
+
+def _decimal(db: BaseDatabaseWrapper) -> Callable[[Decimal | None], Any]:
+    """``DecimalField.get_db_prep_save`` for the value columns, with its ``to_python`` once.
+
+    Django's own path runs ``to_python`` twice per value; at 90,000 values a save that is
+    a fifth of the save time. Value, ValueChange.old and .new share one column definition.
+    """
+    field = _field(Value, "value")
+    assert isinstance(field, models.DecimalField)
+    adapt = db.ops.adapt_decimalfield_value
+
+    def prep(value: Decimal | None) -> Any:
+        if value is None:
+            return None
+        return adapt(field.to_python(value), field.max_digits, field.decimal_places)
+
+    return prep
+
+
+def _db() -> BaseDatabaseWrapper:
+    # The wrapper itself, not the ``django.db.connection`` proxy: the proxy looks the
+    # connection up again on every attribute access, a tenth of the save time for 30,000 values.
+    return connections[DEFAULT_DB_ALIAS]
 
 
 def _chunks(items: list[_T]) -> Iterator[list[_T]]:

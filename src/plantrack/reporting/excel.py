@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -277,9 +278,12 @@ def template_csv(sheet: TemplateSheet) -> bytes:
 # --- Reading uploads -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Cell:
-    """A cell of an uploaded row: where it is and what it held."""
+class Cell(NamedTuple):
+    """A cell of an uploaded row: where it is and what it held.
+
+    A named tuple, not a frozen dataclass: an upload of 5,000 rows makes ~100,000 of them and a
+    tuple is built several times faster.
+    """
 
     column: str
     header: str
@@ -373,18 +377,29 @@ def _decode(data: bytes) -> str:
         return data.decode("gb18030", errors="replace")
 
 
+@dataclass(frozen=True)
+class _Slot:
+    """Where one code row column goes: ``cells``, ``values`` or ``explanations``, under a code."""
+
+    index: int
+    target: str
+    code: str
+    letter: str
+    header: str
+
+
 def _read_table(sheet: str, table: Iterable[tuple[object, ...]]) -> list[UploadRow] | None:
     """Rows under the code row; ``None`` when no code row is found among the first rows."""
     headers: tuple[object, ...] = ()
-    codes: list[str] | None = None
+    layout: tuple[str, str, list[_Slot]] | None = None
     rows: list[UploadRow] = []
     for number, values in enumerate(table, start=1):
-        if codes is None:
+        if layout is None:
             if number > 5:
                 return None
-            found = [str(v).strip() if v is not None else "" for v in values]
-            if UNIT_KEY in found:
-                codes = found
+            codes = [str(v).strip() if v is not None else "" for v in values]
+            if UNIT_KEY in codes:
+                layout = _layout(codes, headers)
             else:
                 headers = values
             continue
@@ -392,46 +407,39 @@ def _read_table(sheet: str, table: Iterable[tuple[object, ...]]) -> list[UploadR
             raise malformed(
                 f"工作表“{sheet}”超过 {MAX_ROWS} 行或 {MAX_COLUMNS} 列，请分多个文件上传", sheet
             )
-        row = _row(sheet, number, codes, headers, values)
-        if row is not None:
-            rows.append(row)
-    return None if codes is None else rows
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue  # Excel and CSV files often end in blank rows
+        plan, data_set, slots = layout
+        row = UploadRow(sheet, number, plan, data_set, {}, {}, {})
+        targets = {"cells": row.cells, "values": row.values, "explanations": row.explanations}
+        width = len(values)
+        for slot in slots:
+            raw = values[slot.index] if slot.index < width else None
+            targets[slot.target][slot.code] = Cell(slot.letter, slot.header, raw)
+        rows.append(row)
+    return None if layout is None else rows
 
 
-def _row(
-    sheet: str,
-    number: int,
-    codes: Sequence[str],
-    headers: Sequence[object],
-    values: Sequence[object],
-) -> UploadRow | None:
-    if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-        return None  # Excel and CSV files often end in blank rows
+def _layout(codes: Sequence[str], headers: Sequence[object]) -> tuple[str, str, list[_Slot]]:
+    """Read the code row once per sheet: the data set marker and where each column goes."""
     plan, data_set = "", ""
-    cells: dict[str, Cell] = {}
-    data: dict[str, Cell] = {}
-    explanations: dict[str, Cell] = {}
+    slots = []
     for index, code in enumerate(codes):
         if code.startswith(MARKER):
             plan, _, data_set = code[len(MARKER) :].partition("/")
             continue
-        if not code:
-            continue
-        header = headers[index] if index < len(headers) else None
-        cell = Cell(
-            get_column_letter(index + 1),
-            str(header) if header is not None else code,
-            values[index] if index < len(values) else None,
-        )
-        if code.endswith(PREVIOUS) or code == UNIT_NAME:
+        if not code or code.endswith(PREVIOUS) or code == UNIT_NAME:
             continue  # shown for reference only; never read back
+        header = headers[index] if index < len(headers) else None
+        shown = str(header) if header is not None else code
+        letter = get_column_letter(index + 1)
         if code.endswith(EXPLANATION):
-            explanations[code[: -len(EXPLANATION)]] = cell
+            slots.append(_Slot(index, "explanations", code[: -len(EXPLANATION)], letter, shown))
         elif code in (UNIT_KEY, PERIOD, VERSION):
-            cells[code] = cell
+            slots.append(_Slot(index, "cells", code, letter, shown))
         else:
-            data[code] = cell
-    return UploadRow(sheet, number, plan, data_set, cells, data, explanations)
+            slots.append(_Slot(index, "values", code, letter, shown))
+    return plan, data_set, slots
 
 
 def period_text(raw: object) -> str:

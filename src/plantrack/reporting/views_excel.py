@@ -5,9 +5,11 @@ Access is decided per row by ``access.can_edit`` (templates, uploads) and
 validates with the web form's functions and saves all rows or none.
 """
 
+import gc
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from decimal import Decimal
 
@@ -290,6 +292,24 @@ def _answer(
     return render(request, "reporting/excel_upload.html", context, status=status)
 
 
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a file is read and saved.
+
+    An upload of 5,000 rows allocates a few hundred thousand small objects (cells, rows,
+    decimals) that all live until the end of the request; the collector would walk them again
+    and again for nothing (a fifth of the time). Reference counting still frees everything, and
+    the collector resumes when the block ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # --- Views -----------------------------------------------------------------------------------
 
 
@@ -340,11 +360,12 @@ def _upload(request: AuthenticatedRequest, channel: str) -> HttpResponse:
         message = f"文件超过 {limit} MB，请分成几个文件上传"
         return _answer(request, channel, [excel.Error("", None, "", "", message)], 413)
     data = upload.read()
-    try:
-        rows = excel.read_workbook(data) if channel == "excel" else excel.read_csv(data)
-    except excel.Malformed as error:
-        return _answer(request, channel, error.errors, 400)
-    errors, result = _import(request, scope, rows, channel)
+    with _without_cyclic_gc():
+        try:
+            rows = excel.read_workbook(data) if channel == "excel" else excel.read_csv(data)
+        except excel.Malformed as error:
+            return _answer(request, channel, error.errors, 400)
+        errors, result = _import(request, scope, rows, channel)
     if errors:
         return _answer(request, channel, errors, 422, result)
     if "application/json" in request.headers.get("Accept", ""):
