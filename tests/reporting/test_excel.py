@@ -207,6 +207,8 @@ def test_error_page_lists_every_error_in_chinese(client, xihu_july):
     response = upload(client, workbook, as_json=False)
     page = response.content.decode()
     assert response.status_code == 422
+    assert "导入后报送" in client.get(UPLOAD).content.decode()
+    assert client.get(CSV_UPLOAD).status_code == 200
     assert "发现 2 个错误，所有数据均未保存" in page and "第 3 行" in page
     assert not Value.objects.exists()
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .urls_excel import urlpatterns as excel_urlpatterns
 
 urlpatterns = [
     path("", views.index, name="reporting"),
@@ -12,8 +13,4 @@ urlpatterns = [
 ]
 
 # Excel and CSV in and out live in their own module.
-try:
-    from .urls_excel import urlpatterns as excel_urlpatterns
-except ImportError:  # pragma: no cover - until the Excel module lands
-    excel_urlpatterns = []
 urlpatterns += excel_urlpatterns

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -168,11 +169,7 @@ def _resolve(
         data_set__in=data_sets.values(), period__in=periods
     ).select_related("data_set", "region", "department", "enterprise")
     submissions = {(s.data_set_id, s.unit_key, s.period): s for s in found}
-    visible = set(
-        visible_submissions(scope)
-        .filter(data_set__in=data_sets.values(), period__in=periods)
-        .values_list("pk", flat=True)
-    )
+    visible = visible_submissions(scope).filter(data_set__in=data_sets.values(), period__in=periods)
     entries: list[bulk.Entry] = []
     owners: list[excel.UploadRow] = []
     errors: list[excel.Error] = []
@@ -221,7 +218,7 @@ def _unknown_data_set(row: excel.UploadRow) -> excel.Error:
 def _row_problem(
     scope: Scope,
     submission: Submission | None,
-    visible: set[int],
+    visible: QuerySet[Submission],
     data_set: DataSet,
     unit_key: str,
     period: str,
@@ -232,7 +229,9 @@ def _row_problem(
         return f"系统中没有单位“{unit_key}”{period} 期的《{data_set.name}》填报"
     if can_edit(scope, submission):
         return None
-    if submission.pk in visible and submission.status not in (Status.DRAFT, Status.RETURNED):
+    # Say "already submitted" only to someone who may see the row; others learn nothing of it.
+    closed = submission.status not in (Status.DRAFT, Status.RETURNED)
+    if closed and visible.filter(pk=submission.pk).exists():
         return (
             f"“{submission.unit_name}”的填报{submission.get_status_display()}，不能修改；"
             "请先申请退回或重新打开"
