@@ -10,9 +10,9 @@ from django.core.management import call_command
 
 from plantrack.core.periods import Period, periods
 from plantrack.plans.models import Plan
+from plantrack.progress.services import compute
 from plantrack.regions.models import Region
 from plantrack.reporting.models import Status, Submission, Value
-from plantrack.progress.services import compute
 
 pytestmark = pytest.mark.django_db
 
