@@ -28,6 +28,7 @@ from .models import (
     ValueChange,
     Vintage,
 )
+from .signals import submission_approved
 
 
 class Conflict(Exception):
@@ -258,6 +259,8 @@ def approve(submission: Submission, user: User, note: str = "") -> Submission:
     locked.approvals += 1
     done = locked.approvals >= len(locked.data_set.approval_levels)
     _transition(locked, user, "approve", Status.APPROVED if done else Status.SUBMITTED, note)
+    if done:
+        transaction.on_commit(lambda: submission_approved.send(Submission, submission=locked))
     return locked
 
 
