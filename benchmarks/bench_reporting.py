@@ -84,6 +84,8 @@ def main() -> None:
     p95 = statistics.quantiles(timings, n=20)[18]
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(f"form save ({engine}, {len(FIELDS)} fields, {len(timings)} saves): median {median:.1f} ms, p95 {p95:.1f} ms (goal: median < 100 ms)")
+    if median >= 100:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
