@@ -78,12 +78,16 @@ def main() -> None:
         start = time.perf_counter()
         response = client.post(url, data, HTTP_HX_REQUEST="true")
         timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200 and b'data-saved="1"' in response.content, response.content
+        assert response.status_code == 200 and b'data-saved="1"' in response.content, (
+            response.content
+        )
     timings = timings[20:]  # warm-up
     median = statistics.median(timings)
     p95 = statistics.quantiles(timings, n=20)[18]
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    print(f"form save ({engine}, {len(FIELDS)} fields, {len(timings)} saves): median {median:.1f} ms, p95 {p95:.1f} ms (goal: median < 100 ms)")
+    print(
+        f"form save ({engine}, {len(FIELDS)} fields, {len(timings)} saves): median {median:.1f} ms, p95 {p95:.1f} ms (goal: median < 100 ms)"
+    )
     if median >= 100:
         sys.exit(1)
 
