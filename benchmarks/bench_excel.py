@@ -9,52 +9,29 @@ administrator, fills it with openpyxl (not timed) and uploads it through the Dja
 """
 
 import io
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plantrack.settings")
-os.environ.setdefault("PLANTRACK_DATA_DIR", tempfile.mkdtemp(prefix="plantrack-bench-"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+import openpyxl
+from _django import ENERGY_FIELDS as FIELDS  # first: sets Django up
+from _django import energy_data_set, foundation
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
-import django  # noqa: E402
+from plantrack.accounts.demo import DEMO_PASSWORD
+from plantrack.core.periods import Period
+from plantrack.enterprises.models import Enterprise
+from plantrack.regions.models import Region
+from plantrack.reporting import bulk
+from plantrack.reporting.actions import open_period
 
-django.setup()
-
-import openpyxl  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from plantrack.accounts.demo import DEMO_PASSWORD, ensure_demo_accounts  # noqa: E402
-from plantrack.core.periods import Period  # noqa: E402
-from plantrack.departments.models import Department  # noqa: E402
-from plantrack.enterprises.models import Enterprise  # noqa: E402
-from plantrack.plans.actions import load_plan_file  # noqa: E402
-from plantrack.plans.models import DataElement, Plan  # noqa: E402
-from plantrack.regions.loader import load_regions  # noqa: E402
-from plantrack.regions.models import Region  # noqa: E402
-from plantrack.reporting import bulk  # noqa: E402
-from plantrack.reporting.actions import open_period  # noqa: E402
-from plantrack.reporting.models import DataSet, DataSetElement  # noqa: E402
-
-FIELDS = [
-    "energy_consumption", "industrial_energy_consumption", "gdp_constant", "gdp_current",
-    "tertiary_value_added", "industrial_value_added_constant",
-]  # fmt: skip
 GOAL_SECONDS = 3.0
 
 
 def setup(rows: int) -> None:
-    call_command("migrate", verbosity=0)
-    load_regions()
-    load_plan_file(settings.PLANTRACK_DEFAULT_PLAN)
-    ensure_demo_accounts()
-    plan = Plan.objects.get(code="zhejiang-2011")
+    plan = foundation()
     counties = list(Region.objects.filter(level="county"))
     Enterprise.objects.bulk_create(
         [
@@ -65,22 +42,7 @@ def setup(rows: int) -> None:
         ],
         ignore_conflicts=True,
     )
-    data_set, _ = DataSet.objects.get_or_create(
-        plan=plan, code="bench_enterprise",
-        defaults={
-            "name": "基准测试企业能源月报", "frequency": "month", "reporter_kind": "enterprise",
-            "owner": Department.objects.get(code="tjj"), "deadline_day": 15,
-            "approval_levels": ["province"], "change_threshold": 30,
-            "rules": [{"expression": "#{industrial_energy_consumption} <= #{energy_consumption}",
-                       "message": "规模以上工业能耗不能大于综合能源消费量"}],
-            "first_period": "2011-01", "last_period": "2011-12",
-        },
-    )  # fmt: skip
-    for order, code in enumerate(FIELDS):
-        DataSetElement.objects.get_or_create(
-            data_set=data_set, element=DataElement.objects.get(plan=plan, code=code),
-            defaults={"order": order},
-        )  # fmt: skip
+    data_set = energy_data_set(plan, "bench_enterprise", "基准测试企业能源月报", "enterprise")
     june = open_period(data_set, Period.parse("2011-06"))
     admin = get_user_model().objects.get(username="admin")
     raw = {code: str(100 + i) for i, code in enumerate(FIELDS)} | {

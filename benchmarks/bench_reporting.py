@@ -4,62 +4,22 @@ Runs against a throwaway SQLite database (or PLANTRACK_DATABASE_URL if set) with
 regions and plan. Goal (issue 4): a form save under 100 ms at the median.
 """
 
-import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plantrack.settings")
-os.environ.setdefault("PLANTRACK_DATA_DIR", tempfile.mkdtemp(prefix="plantrack-bench-"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from _django import ENERGY_FIELDS as FIELDS  # first: sets Django up
+from _django import energy_data_set, foundation
+from django.conf import settings
+from django.test import Client
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from plantrack.accounts.demo import DEMO_PASSWORD, ensure_demo_accounts  # noqa: E402
-from plantrack.core.periods import Period  # noqa: E402
-from plantrack.departments.models import Department  # noqa: E402
-from plantrack.plans.actions import load_plan_file  # noqa: E402
-from plantrack.plans.models import DataElement, Plan  # noqa: E402
-from plantrack.regions.loader import load_regions  # noqa: E402
-from plantrack.reporting.actions import open_period  # noqa: E402
-from plantrack.reporting.models import DataSet, DataSetElement  # noqa: E402
-
-FIELDS = [
-    "energy_consumption", "industrial_energy_consumption", "gdp_constant", "gdp_current",
-    "tertiary_value_added", "industrial_value_added_constant",
-]  # fmt: skip
+from plantrack.accounts.demo import DEMO_PASSWORD
+from plantrack.core.periods import Period
+from plantrack.reporting.actions import open_period
 
 
 def setup() -> int:
-    call_command("migrate", verbosity=0)
-    load_regions()
-    load_plan_file(settings.PLANTRACK_DEFAULT_PLAN)
-    ensure_demo_accounts()
-    plan = Plan.objects.get(code="zhejiang-2011")
-    data_set, _ = DataSet.objects.get_or_create(
-        plan=plan, code="bench_energy",
-        defaults={
-            "name": "基准测试能源月报", "frequency": "month", "reporter_kind": "region",
-            "reporter_level": "county", "owner": Department.objects.get(code="tjj"),
-            "deadline_day": 15, "approval_levels": ["city", "province"], "change_threshold": 30,
-            "rules": [{"expression": "#{industrial_energy_consumption} <= #{energy_consumption}",
-                       "message": "规模以上工业能耗不能大于综合能源消费量"}],
-            "first_period": "2011-01", "last_period": "2011-12",
-        },
-    )  # fmt: skip
-    for order, code in enumerate(FIELDS):
-        DataSetElement.objects.get_or_create(
-            data_set=data_set, element=DataElement.objects.get(plan=plan, code=code),
-            defaults={"order": order},
-        )  # fmt: skip
+    data_set = energy_data_set(foundation(), "bench_energy", "基准测试能源月报", "region", "county")
     open_period(data_set, Period.parse("2011-06"))
     submission = open_period(data_set, Period.parse("2011-07")).get(unit_key="region:330106")
     return submission.pk
