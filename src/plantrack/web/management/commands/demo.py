@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from plantrack.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
 from plantrack.plans.actions import load_plan_file
 from plantrack.regions.loader import load_regions
+from plantrack.reporting.demo import generate_demo
 
 
 class Command(BaseCommand):
@@ -20,6 +21,9 @@ class Command(BaseCommand):
             f"计划 {result.plan.code}：{result.plan.targets.count()} 项目标"
             + ("（已更新）" if result.changed else "（未变化）")
         )
+        # Fills only submissions nobody has touched, so rerunning keeps users' entries.
+        for line in generate_demo().lines():
+            self.stdout.write(line)
         ensure_demo_accounts()
         self.stdout.write("\n演示账号（演示数据，非官方统计）——密码均为 " + DEMO_PASSWORD)
         for account in DEMO_ACCOUNTS:
