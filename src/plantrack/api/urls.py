@@ -9,6 +9,7 @@ from ninja import NinjaAPI, Query, Schema
 from ninja.security import HttpBearer, django_auth
 
 from plantrack.accounts.models import ApiToken
+from plantrack.api.progress import router as progress_router
 from plantrack.api.reporting import router as reporting_router
 from plantrack.departments.models import Department
 from plantrack.plans.export import plan_as_dict, target_as_dict
@@ -36,6 +37,7 @@ api = NinjaAPI(
 
 
 api.add_router("/reporting", reporting_router)
+api.add_router("/progress", progress_router)
 
 
 class PlanOut(Schema):

@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import DataElement, Domain, Indicator, Plan, PlanRevision, Program, Target
+from .models import (
+    DataElement,
+    Domain,
+    Indicator,
+    Plan,
+    PlanRevision,
+    Program,
+    Target,
+    TargetAdjustment,
+    TargetShare,
+)
 
 
 @admin.register(Plan)
@@ -46,3 +56,35 @@ class TargetAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "statement", "quote"]
     filter_horizontal = ["departments"]
     raw_id_fields = ["region"]
+
+
+@admin.register(TargetShare)
+class TargetShareAdmin(admin.ModelAdmin):
+    """Read-only: shares change through plans.decomposition, which records each adjustment."""
+
+    list_display = ["target", "region", "department", "value"]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(TargetAdjustment)
+class TargetAdjustmentAdmin(admin.ModelAdmin):
+    list_display = [
+        "target",
+        "holder",
+        "old_value",
+        "new_value",
+        "changed_by",
+        "changed_at",
+        "reason",
+    ]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False

@@ -244,3 +244,100 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.statement}"
+
+
+class TargetShare(models.Model):
+    """A target decomposed (目标分解): the part a city, county or department is responsible for.
+
+    Shares are kept here, not in the plan file, because they are set by the province after the
+    plan is issued and adjusted during the year; every change is a :class:`TargetAdjustment`.
+    ``value`` is in the target's own terms (for an intensity target: the city's reduction in %).
+    """
+
+    target = models.ForeignKey(
+        Target, verbose_name=_("目标"), on_delete=models.CASCADE, related_name="shares"
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("地区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "departments.Department",
+        verbose_name=_("部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    value = models.DecimalField(_("分解值"), max_digits=20, decimal_places=6)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("目标分解")
+        verbose_name_plural = _("目标分解")
+        ordering = ["target", "region__code", "department__code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(region__isnull=False, department__isnull=True)
+                | models.Q(region__isnull=True, department__isnull=False),
+                name="share_has_one_holder",
+            ),
+            models.UniqueConstraint(
+                fields=["target", "region"],
+                condition=models.Q(region__isnull=False),
+                name="unique_region_share",
+            ),
+            models.UniqueConstraint(
+                fields=["target", "department"],
+                condition=models.Q(department__isnull=False),
+                name="unique_department_share",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target.code} → {self.region or self.department}: {self.value}"
+
+
+class TargetAdjustment(models.Model):
+    """A recorded change of a target's or a share's value: who, when, from what, to what, why.
+
+    ``share`` is empty for an adjustment of the target itself. ``old_value`` is empty when a
+    share is first set, ``new_value`` when it is removed.
+    """
+
+    target = models.ForeignKey(
+        Target, verbose_name=_("目标"), on_delete=models.CASCADE, related_name="adjustments"
+    )
+    share = models.ForeignKey(
+        TargetShare,
+        verbose_name=_("分解"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="adjustments",
+    )
+    holder = models.CharField(_("承担单位"), max_length=100, blank=True)
+    old_value = models.DecimalField(
+        _("原值"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    new_value = models.DecimalField(
+        _("新值"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    reason = models.TextField(_("调整原因"))
+    changed_by = models.ForeignKey(
+        "auth.User", verbose_name=_("调整人"), on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("调整时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("目标调整记录")
+        verbose_name_plural = _("目标调整记录")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.target.code} {self.holder} {self.old_value}→{self.new_value}"

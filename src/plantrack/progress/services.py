@@ -22,7 +22,7 @@ from plantrack.core.warning import (
     evaluate_warnings,
     load_warning_rules,
 )
-from plantrack.plans.models import Indicator, Plan, PlanRevision, Target
+from plantrack.plans.models import Indicator, Plan, PlanRevision, Target, TargetShare
 from plantrack.regions.models import Region
 
 from .sources import Loaded, load_values
@@ -40,6 +40,8 @@ class TargetProgress:
     inherited: bool
     progress: Progress
     warnings: list[EarlyWarning] = field(default_factory=list)
+    # The value of the region's own share (目标分解) when the target was decomposed to it.
+    share: Decimal | None = None
 
     @property
     def worst(self) -> EarlyWarning | None:
@@ -53,12 +55,15 @@ def compute(
     *,
     targets: list[Target] | None = None,
     regions: list[str] | None = None,
+    loaded: Loaded | None = None,
 ) -> list[TargetProgress]:
-    """Progress and warnings of the plan's targets (or ``targets``) at month ``as_of``."""
-    years = range(min(plan.base_year, as_of.year - 1), as_of.year + 1)
-    loaded = load_values(plan, years, as_of)
+    """Progress and warnings of the plan's targets (or ``targets``) at month ``as_of``.
+
+    ``loaded`` (from :func:`load`) saves reading the values again when the caller has them.
+    """
+    loaded = loaded or load(plan, as_of)
     compiled = compiled_indicators(plan.pk, _revision(plan))
-    schemes = {s.code: s for s in load_warning_rules().schemes}
+    schemes = _schemes()
     cities = list(Region.objects.valid_on(end_date(as_of)).filter(level="city"))
     if targets is None:
         targets = list(
@@ -66,18 +71,42 @@ def compute(
                 "order"
             )
         )
+    shares = _shares(plan, targets)
     results = []
     for target in targets:
-        for region, inherited in _regions(target, cities):
+        for region, inherited, share in _regions(target, cities, shares.get(target.pk, {})):
             if regions is not None and region.code not in regions:
                 continue
-            spec = _spec(target)
+            spec = _spec(target, share)
             observation, period = _observe(target, region, as_of, loaded, compiled)
             progress = assess_progress(spec, observation, period)
-            row = TargetProgress(target, region, inherited, progress)
+            row = TargetProgress(target, region, inherited, progress, share=share)
             row.warnings = _warnings(plan, target, spec, region, progress, schemes)
             results.append(row)
     return results
+
+
+def load(plan: Plan, as_of: Period) -> Loaded:
+    """The approved values :func:`compute` reads for month ``as_of`` (this year and last)."""
+    return load_values(plan, range(min(plan.base_year, as_of.year - 1), as_of.year + 1), as_of)
+
+
+@lru_cache(maxsize=1)
+def _schemes() -> dict[str, Scheme]:
+    # The shipped rules file is read once per process: parsing it took a tenth of a compute.
+    return {s.code: s for s in load_warning_rules().schemes}
+
+
+def _shares(plan: Plan, targets: list[Target]) -> dict[int, dict[Region, Decimal]]:
+    """Region shares of the targets (目标分解), by target id then region."""
+    found: dict[int, dict[Region, Decimal]] = {}
+    rows = TargetShare.objects.filter(
+        target__plan=plan, target__in=targets, region__isnull=False
+    ).select_related("region__parent")
+    for share in rows:
+        assert share.region is not None
+        found.setdefault(share.target_id, {})[share.region] = share.value
+    return found
 
 
 def _revision(plan: Plan) -> str:
@@ -95,21 +124,32 @@ def compiled_indicators(plan_pk: int, revision: str) -> expressions.CompiledSet:
     )
 
 
-def _regions(target: Target, cities: list[Region]) -> list[tuple[Region, bool]]:
-    rows = [(target.region, False)]
+def _regions(
+    target: Target, cities: list[Region], shares: dict[Region, Decimal]
+) -> list[tuple[Region, bool, Decimal | None]]:
+    """The regions a target is tracked at: its own, each city it is inherited by or shared to.
+
+    A city with a share (目标分解) is tracked against its share, not the province's value.
+    """
+    rows: list[tuple[Region, bool, Decimal | None]] = [(target.region, False, None)]
     indicator = target.indicator
-    if (
+    inherited = (
         target.kind == Target.Kind.QUANTITATIVE
         and indicator is not None
         and target.region.level == "province"
         and indicator.kind in INHERITED_KINDS
         and not target.scope
-    ):
-        rows += [(city, True) for city in cities]
-    return rows
+    )
+    if inherited:
+        rows += [(city, city not in shares, shares.get(city)) for city in cities]
+    return rows + [
+        (region, False, value)
+        for region, value in shares.items()
+        if not (inherited and region in cities)
+    ]
 
 
-def _spec(target: Target) -> TargetSpec:
+def _spec(target: Target, share: Decimal | None = None) -> TargetSpec:
     indicator: Indicator | None = target.indicator
     return TargetSpec(
         code=target.code,
@@ -118,7 +158,7 @@ def _spec(target: Target) -> TargetSpec:
         indicator_kind=indicator.kind if indicator else None,  # type: ignore[arg-type]
         direction=(target.direction or None),  # type: ignore[arg-type]
         comparator=target.comparator or None,  # type: ignore[arg-type]
-        value=target.value,
+        value=target.value if share is None else share,
         unit=target.unit,
         level=target.level,  # type: ignore[arg-type]
         base_year=target.baseline_year,

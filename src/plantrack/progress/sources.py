@@ -1,6 +1,7 @@
 """Approved reported values as a data source for the indicator expressions."""
 
 from collections import defaultdict
+from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -47,7 +48,7 @@ def load_values(plan: Plan, years: range, as_of: Period) -> Loaded:
     for element, vintage, value, period_text, region, enterprise_region in rows.iterator():
         if value is None:
             continue
-        key = (element, region or enterprise_region or plan.region.code, Period.parse(period_text))
+        key = (element, region or enterprise_region or plan.region.code, _period(period_text))
         rank = VINTAGE_RANK[vintage]
         if key not in best or best[key][0] < rank:
             best[key] = (rank, value)
@@ -67,3 +68,9 @@ def load_values(plan: Plan, years: range, as_of: Period) -> Loaded:
     }
     values = {key: value for key, (_, value) in best.items()}
     return Loaded(RollupSource(values, children, aggregation), frequency, vintages)
+
+
+@lru_cache(maxsize=4096)
+def _period(text: str) -> Period:
+    # Tens of thousands of values share a few dozen period strings.
+    return Period.parse(text)

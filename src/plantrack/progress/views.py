@@ -1,19 +1,31 @@
-"""Progress pages: the warning list, one target across regions, one region's scorecard."""
+"""Progress pages: the warning list, one target across regions (with its forecast), one
+region's scorecard, the follow-ups (约谈) and a target's decomposition (目标分解).
+"""
 
 from collections import Counter
+from decimal import Decimal, InvalidOperation
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from plantrack.accounts.access import can_see_region, scope_of
+from plantrack.accounts.types import AuthenticatedRequest
 from plantrack.core.periods import Period
-from plantrack.plans.models import Plan
+from plantrack.departments.models import Department
+from plantrack.plans import decomposition
+from plantrack.plans.models import Plan, Target, TargetShare
 from plantrack.regions.models import Region
 
+from .forecasts import TargetForecast, forecast_rows
 from .labels import SEVERITY, STATUS
-from .services import TargetProgress, compute, default_month
+from .models import FollowUp
+from .records import CannotClose, access_follow_up, close_follow_up
+from .services import TargetProgress, compute, default_month, load
 
 
 def _plan_and_month(request: HttpRequest, code: str) -> tuple[Plan, Period]:
@@ -36,10 +48,13 @@ def _visible(request: HttpRequest, rows: list[TargetProgress]) -> list[TargetPro
     ]
 
 
-def _decorate(rows: list[TargetProgress]) -> list[dict]:
+def _decorate(
+    rows: list[TargetProgress], forecasts: dict[tuple[int, str], TargetForecast] | None = None
+) -> list[dict]:
     return [
         {
             "row": r,
+            "forecast": _shown((forecasts or {}).get((r.target.pk, r.region.code))),
             "status": STATUS.get(r.progress.status.value, r.progress.status.value),
             "worst": r.worst,
             "severity": SEVERITY.get(r.worst.severity.value, "")
@@ -48,6 +63,31 @@ def _decorate(rows: list[TargetProgress]) -> list[dict]:
         }
         for r in rows
     ]
+
+
+def _shown(forecast: TargetForecast | None) -> dict | None:
+    """A forecast as the progress table shows it: rounded figures and odds in percent."""
+    if forecast is None:
+        return None
+
+    def figure(value: object) -> str:
+        return f"{value:.2f}" if isinstance(value, Decimal) else "—"
+
+    levels = dict(Target.Level.choices)
+    return {
+        "projection": figure(forecast.projection),
+        "interval": f"{figure(forecast.low)} ~ {figure(forecast.high)}"
+        if isinstance(forecast.low, Decimal)
+        else "—",
+        "odds": [
+            (
+                levels.get(o.level, o.level),
+                f"{o.probability * 100:.0f}%" if isinstance(o.probability, Decimal) else "—",
+            )
+            for o in forecast.levels
+        ],
+        "note": forecast.note,
+    }
 
 
 @login_required
@@ -75,11 +115,19 @@ def target_progress(request: HttpRequest, code: str, target: str) -> HttpRespons
     target_obj = get_object_or_404(
         plan.targets.select_related("indicator", "region", "domain", "program"), code=target
     )
-    rows = _visible(request, compute(plan, month, targets=[target_obj]))
+    loaded = load(plan, month)
+    rows = _visible(request, compute(plan, month, targets=[target_obj], loaded=loaded))
+    forecasts = forecast_rows(plan, month, rows, loaded)
     return render(
         request,
         "progress/target.html",
-        {"plan": plan, "month": month, "target": target_obj, "rows": _decorate(rows)},
+        {
+            "plan": plan,
+            "month": month,
+            "target": target_obj,
+            "rows": _decorate(rows, forecasts),
+            "show_forecast": bool(forecasts),
+        },
     )
 
 
@@ -105,3 +153,116 @@ def scorecard(request: HttpRequest, code: str, region: str) -> HttpResponse:
             "counts": {STATUS[k]: v for k, v in counts.items()},
         },
     )
+
+
+@login_required
+def follow_ups(request: HttpRequest, code: str) -> HttpResponse:
+    plan = get_object_or_404(Plan, code=code)
+    scope = scope_of(request.user)
+    items = list(
+        FollowUp.objects.visible_to(scope)
+        .filter(plan=plan)
+        .select_related("target", "region", "closed_by")
+        .order_by("status", "due", "region__code")
+    )
+    today = timezone.localdate()
+    overdue = {f.pk for f in items if f.status == FollowUp.Status.OPEN and f.due < today}
+    counts = {
+        "open": sum(f.status == FollowUp.Status.OPEN for f in items),
+        "overdue": len(overdue),
+        "closed": sum(f.status == FollowUp.Status.CLOSED for f in items),
+    }
+    return render(
+        request,
+        "progress/follow_ups.html",
+        {
+            "plan": plan,
+            "items": [(f, f.pk in overdue) for f in items],
+            "counts": counts,
+            "can_close": scope.is_admin,
+        },
+    )
+
+
+@login_required
+@require_POST
+def close(request: AuthenticatedRequest, code: str, pk: int) -> HttpResponse:
+    plan = get_object_or_404(Plan, code=code)
+    scope = scope_of(request.user)
+    follow_up = access_follow_up(scope, plan, pk)
+    if not scope.is_admin:
+        raise PermissionDenied("只有省级管理员可以办结约谈事项")
+    try:
+        close_follow_up(follow_up, request.user, request.POST.get("note", ""))
+    except CannotClose as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "约谈事项已办结")
+    return redirect("follow-ups", code=code)
+
+
+@login_required
+def target_decomposition(request: AuthenticatedRequest, code: str, target: str) -> HttpResponse:
+    plan = get_object_or_404(Plan.objects.select_related("region"), code=code)
+    target_obj = get_object_or_404(
+        plan.targets.select_related("indicator", "region", "plan"), code=target
+    )
+    admin = scope_of(request.user).is_admin
+    if request.method == "POST":
+        if not admin:
+            raise PermissionDenied("只有省级管理员可以调整目标分解")
+        problem = _save_share(request, target_obj)
+        if problem is None:
+            messages.success(request, "目标分解已保存")
+            return redirect("target-decomposition", code=code, target=target)
+        messages.error(request, problem)
+    return render(
+        request,
+        "progress/decomposition.html",
+        {
+            "plan": plan,
+            "target": target_obj,
+            "d": decomposition.decompose(target_obj),
+            "admin": admin,
+            "regions": Region.objects.valid_on(plan.period_end).exclude(level="province"),
+            "departments": Department.objects.all(),
+        },
+    )
+
+
+def _save_share(request: AuthenticatedRequest, target: Target) -> str | None:
+    """Apply the share form; return the first problem, or None when saved."""
+    post = request.POST
+    reason = post.get("reason", "")
+    if post.get("remove"):
+        pk = post.get("remove", "")
+        share = TargetShare.objects.filter(target=target, pk=pk).first() if pk.isdigit() else None
+        if share is None:
+            return "该分解不存在"
+        try:
+            decomposition.remove_share(share, request.user, reason)
+        except decomposition.ShareError as error:
+            return str(error)
+        return None
+    holder = post.get("holder", "")
+    kind, _, holder_code = holder.partition(":")
+    region = Region.objects.filter(code=holder_code).first() if kind == "region" else None
+    department = (
+        Department.objects.filter(code=holder_code).first() if kind == "department" else None
+    )
+    if region is None and department is None:
+        return "请选择承担目标的地区或部门"
+    try:
+        value = Decimal(post.get("value", "").strip())
+    except InvalidOperation:
+        return f"分解值应为数值，收到“{post.get('value', '')}”"
+    if not value.is_finite():
+        return "分解值应为数值"
+    try:
+        decomposition.set_share(
+            target, request.user, value=value, reason=reason, region=region,
+            department=department, note=post.get("note", "").strip()[:200],
+        )  # fmt: skip
+    except decomposition.ShareError as error:
+        return str(error)
+    return None

@@ -222,6 +222,9 @@ def _transition(submission: Submission, user: User, action: str, status: str, no
         fields.append("submitted_at")
         if not submission.data_set.approval_levels:
             submission.status = Status.APPROVED
+            transaction.on_commit(
+                lambda: submission_approved.send(Submission, submission=submission)
+            )
     if action == "return":
         submission.returned_reason = note
         submission.approvals = 0

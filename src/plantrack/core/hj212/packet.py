@@ -1,0 +1,670 @@
+"""Parsing HJ 212 frames into :class:`Packet` values, with declared rules for deviations.
+
+A frame is ``##`` + 4-digit decimal length + data segment + 4 hex CRC + CR LF
+(HJ 212-2017 §6.3.1, 表2). :func:`parse` either returns a :class:`Packet` or raises
+:class:`FrameError` whose ``code`` names the reason, so a server can count rejections.
+
+A frame that is well formed but departs from the standard (an empty MN, a 17-digit DataTime,
+an unknown CN, a 2005 code in a 2017 packet, ...) is a *deviation*. :class:`Rules` says, per
+kind, whether to refuse it (:class:`DeviationRefused`, a ``FrameError`` whose code is the kind)
+or to accept it and record it in ``packet.deviations``. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Final, Literal, TypedDict, get_args
+
+from plantrack.core.hj212.codes import (
+    COMMANDS_2005,
+    DATA_FLAGS_2005,
+    NOISE_CODES,
+    Command,
+    DataFlag,
+    System,
+    is_2005_code,
+    is_2017_shape,
+    to_2017,
+)
+from plantrack.core.hj212.crc import crc
+from plantrack.core.nodata import NO_DATA, NoData
+
+__all__ = [
+    "BEIJING",
+    "MAX_FRAME",
+    "MAX_SEGMENT",
+    "Action",
+    "CpData",
+    "DEFAULT_RULES",
+    "Deviation",
+    "DeviationKind",
+    "DeviationRefused",
+    "Flag",
+    "FrameError",
+    "Packet",
+    "Reading",
+    "Rules",
+    "parse",
+    "unwrap",
+]
+
+# HJ 212-2017 §6.3.1 表2: the data segment holds 0 ≤ n ≤ 1024 characters.
+MAX_SEGMENT: Final = 1024
+# 表2: "##" (2) + length (4) + segment + CRC (4) + CR LF (2).
+MAX_FRAME: Final = MAX_SEGMENT + 12
+# §6.3.2 表3: CP=&&…&& holds 0 ≤ n ≤ 950 characters.
+_MAX_CP: Final = 950
+
+# The standard writes times as bare YYYYMMDDhhmmss. Field units in China keep Beijing time;
+# the standard does not say so explicitly [U], hence one named constant to change.
+BEIJING: Final = timezone(timedelta(hours=8), "CST")
+
+
+class FrameError(ValueError):
+    """A frame the parser rejects; ``code`` is a short reason for counting rejections.
+
+    Codes: ``header`` (no ``##``), ``length`` (length field not 4 digits, or not the segment's
+    size), ``oversize`` (segment over 1024 bytes), ``crc`` (CRC field not hex, or wrong),
+    ``crlf`` (no CR LF), ``encoding`` (not UTF-8), ``syntax`` (bad field syntax), ``missing``
+    (ST or CN absent), ``value`` (a value of the wrong form), ``garbage`` (bytes before ``##``,
+    from :class:`~plantrack.core.hj212.StreamDecoder`), or a :data:`DeviationKind` for a
+    deviation the rules refuse.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+    def __reduce__(self) -> tuple[type[FrameError], tuple[str, str]]:
+        return (type(self), (self.code, str(self)))
+
+
+DeviationKind = Literal[
+    "empty_mn",
+    "mn_format",
+    "qn_format",
+    "pw_format",
+    "flag",
+    "split_fields",
+    "unknown_st",
+    "unknown_cn",
+    "unknown_field",
+    "duplicate_field",
+    "empty_item",
+    "empty_value",
+    "long_time",
+    "code_2005",
+    "unknown_code",
+    "data_flag",
+    "cp_length",
+]
+DEVIATION_KINDS: Final[tuple[DeviationKind, ...]] = get_args(DeviationKind)
+Action = Literal["refuse", "accept"]
+
+
+@dataclass(frozen=True, slots=True)
+class Deviation:
+    """One departure from the standard found in an accepted packet."""
+
+    kind: DeviationKind
+    field: str
+    detail: str
+
+
+class DeviationRefused(FrameError):
+    """A deviation that the :class:`Rules` in force refuse; ``code`` is its kind."""
+
+    def __init__(self, deviation: Deviation) -> None:
+        super().__init__(deviation.kind, f"refused: {deviation.field}: {deviation.detail}")
+        self.deviation = deviation
+
+    def __reduce__(self) -> tuple[type[FrameError], tuple[str, str]]:
+        return (FrameError, (self.code, str(self)))
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """What to do with each kind of deviation: ``"refuse"`` or ``"accept"`` (and record).
+
+    The defaults refuse what makes data unattributable or ambiguous (no MN, a field given
+    twice) and accept, on record, what real data loggers commonly send.
+    """
+
+    # 表3: MN identifies the monitoring point; data without it cannot be filed.
+    empty_mn: Action = "refuse"
+    # 表3: 2017 MN is EPC-96, 24 characters 0-9A-F; many loggers still send 14 digits.
+    mn_format: Action = "accept"
+    # 表3: QN is YYYYMMDDhhmmsszzz, 17 digits; required in 2017 packets.
+    qn_format: Action = "accept"
+    # 表3: PW has 6 characters.
+    pw_format: Action = "accept"
+    # 表3: Flag version bits V5..V0 other than 000000 (2005) / 000001 (2017), e.g. 2025 loggers.
+    flag: Action = "accept"
+    # 表3: PNUM/PNO are present exactly when the Flag's D bit is set.
+    split_fields: Action = "accept"
+    # 表5 / 表9: codes outside the tables.
+    unknown_st: Action = "accept"
+    unknown_cn: Action = "accept"
+    # 表3 / 表4: a field name the standard does not define (kept as text).
+    unknown_field: Action = "accept"
+    # The same field twice: which value is meant is unknowable.
+    duplicate_field: Action = "refuse"
+    # §6.3.3: a stray ';' or ',' (an empty item), e.g. a trailing ';' before '&&'.
+    empty_item: Action = "accept"
+    # A field with no value: kept as missing (NO_DATA), never as zero.
+    empty_value: Action = "accept"
+    # 表4: N14 times (DataTime, SampleTime) given with milliseconds (17 digits): truncated.
+    long_time: Action = "accept"
+    # 附录B: a HJ/T 212-2005 code (原编码) in a 2017 packet.
+    code_2005: Action = "accept"
+    # 附录B: a pollutant code of neither form (e.g. 表C.14's typo "01018").
+    unknown_code: Action = "accept"
+    # 表8: a data flag outside the table.
+    data_flag: Action = "accept"
+    # 表3: CP longer than 950 characters.
+    cp_length: Action = "accept"
+
+    def __post_init__(self) -> None:
+        for kind in DEVIATION_KINDS:
+            if getattr(self, kind) not in ("refuse", "accept"):
+                raise ValueError(f"Rules.{kind} must be 'refuse' or 'accept'")
+
+    @classmethod
+    def strict(cls) -> Rules:
+        """Rules that refuse every deviation."""
+        refuse: dict[str, Action] = {kind: "refuse" for kind in DEVIATION_KINDS}
+        return cls(**refuse)
+
+    @classmethod
+    def lenient(cls) -> Rules:
+        """Rules that accept every deviation, recording each one."""
+        accept: dict[str, Action] = {kind: "accept" for kind in DEVIATION_KINDS}
+        return cls(**accept)
+
+    def action(self, kind: DeviationKind) -> Action:
+        """The action for ``kind``."""
+        action: Action = getattr(self, kind)
+        return action
+
+    def replace(self, **changes: Action) -> Rules:
+        """A copy with some kinds changed, e.g. ``rules.replace(empty_mn="accept")``."""
+        return dataclasses.replace(self, **changes)
+
+
+DEFAULT_RULES: Final = Rules()
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """The header ``Flag`` with its bits decoded (HJ 212-2017 表3: bits V5..V0 D A)."""
+
+    value: int
+
+    @property
+    def version(self) -> int:
+        """V5..V0: 0 = HJ/T 212-2005, 1 = HJ 212-2017 (2 is used by HJ 212-2025 loggers)."""
+        return self.value >> 2
+
+    @property
+    def split(self) -> bool:
+        """D: the packet is one part of a split packet and carries PNUM and PNO."""
+        return bool(self.value & 2)
+
+    @property
+    def answer(self) -> bool:
+        """A: the sender requires an answer."""
+        return bool(self.value & 1)
+
+
+_VALUE_FIELDS: Final = ("Rtd", "Avg", "Min", "Max", "Cou", "ZsRtd", "ZsAvg", "ZsMin", "ZsMax")
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The fields of one pollutant code in the CP data area (表4 ``xxxxxx-…`` fields).
+
+    ``values`` holds the numeric fields by name (Rtd, Avg, Min, Max, Cou, ZsRtd, ZsAvg, ZsMin,
+    ZsMax, Data, DayData, NightData, RS, RT, and 2005's Ala/UpValue/LowValue); the properties
+    give :data:`NO_DATA` for an absent one, never zero. ``text`` holds the other fields as sent
+    (SN, Info, unknown ones).
+    """
+
+    code: str
+    values: Mapping[str, Decimal]
+    flag: str | None = None
+    eflag: str | None = None
+    sample_time: datetime | None = None
+    text: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def value(self, name: str) -> Decimal | NoData:
+        """The numeric field ``name`` (e.g. ``"Avg"``), or NO_DATA when absent."""
+        return self.values.get(name, NO_DATA)
+
+    @property
+    def rtd(self) -> Decimal | NoData:
+        """Real-time value (xxxxxx-Rtd)."""
+        return self.values.get("Rtd", NO_DATA)
+
+    @property
+    def avg(self) -> Decimal | NoData:
+        """Interval mean (xxxxxx-Avg)."""
+        return self.values.get("Avg", NO_DATA)
+
+    @property
+    def min(self) -> Decimal | NoData:
+        """Interval minimum (xxxxxx-Min)."""
+        return self.values.get("Min", NO_DATA)
+
+    @property
+    def max(self) -> Decimal | NoData:
+        """Interval maximum (xxxxxx-Max)."""
+        return self.values.get("Max", NO_DATA)
+
+    @property
+    def cou(self) -> Decimal | NoData:
+        """Cumulative value (emission amount) over the interval (xxxxxx-Cou)."""
+        return self.values.get("Cou", NO_DATA)
+
+    @property
+    def code_2017(self) -> str | None:
+        """The 2017 code (a 2005 code translated by 附录B), or None when unknown."""
+        try:
+            return to_2017(self.code)
+        except KeyError:
+            return None
+
+
+@dataclass(frozen=True, slots=True)
+class CpData:
+    """The CP data area: DataTime, readings per pollutant code, and the other fields as text."""
+
+    data_time: datetime | None
+    readings: Mapping[str, Reading]
+    fields: Mapping[str, str]
+
+
+Version = Literal["2017", "2005"]
+
+
+@dataclass(frozen=True, slots=True)
+class Packet:
+    """A parsed HJ 212 packet (data segment fields of HJ 212-2017 表3).
+
+    ``version`` is ``"2017"`` when the Flag's version bits are 1 or more, else ``"2005"`` (also
+    when Flag is absent, as in most HJ/T 212-2005 packets). A packet rebuilt by the
+    :class:`~plantrack.core.hj212.Reassembler` keeps ``pnum`` and has ``pno`` None.
+    """
+
+    qn: str | None
+    st: str
+    cn: str
+    pw: str | None
+    mn: str
+    flag: Flag | None
+    pnum: int | None
+    pno: int | None
+    cp: CpData
+    deviations: tuple[Deviation, ...]
+    version: Version
+
+    @property
+    def command(self) -> Command | None:
+        """The CN as a :class:`Command`, or None for a code outside 表9."""
+        return Command(self.cn) if self.cn in _COMMANDS else None
+
+    @property
+    def system(self) -> System | None:
+        """The ST as a :class:`System`, or None for a code outside 表5."""
+        return System(self.st) if self.st in _SYSTEMS else None
+
+    @property
+    def is_split(self) -> bool:
+        """True for one part of a split packet (PNUM and PNO present)."""
+        return self.pno is not None
+
+
+_COMMANDS: Final = frozenset(c.value for c in Command)
+_COMMANDS_2005: Final = _COMMANDS | frozenset(COMMANDS_2005)
+_SYSTEMS: Final = frozenset(s.value for s in System)
+_HEADER_FIELDS: Final = frozenset({"QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO"})
+# 表4 fields without a pollutant code, plus HJ/T 212-2005's dropped alarm/report fields.
+_CP_FIELDS: Final = frozenset(
+    {"SystemTime", "QnRtn", "ExeRtn", "RtdInterval", "MinInterval", "RestartTime", "DataTime"}
+    | {"BeginTime", "EndTime", "PolId", "NewPW", "OverTime", "ReCount", "InfoId", "VaseNo"}
+    | {"CstartTime", "Ctime", "Stime"}
+    | {"AlarmTime", "AlarmType", "ReportTarget", "ReportTime", "DayStdValue", "NightStdValue"}
+)
+# 表4 numeric ``xxxxxx-`` fields (N-typed), plus 2005's Ala/UpValue/LowValue.
+_NUMERIC: Final = frozenset(
+    {*_VALUE_FIELDS, "Data", "DayData", "NightData", "RS", "RT", "Ala", "UpValue", "LowValue"}
+)
+_TEXT: Final = frozenset({"SN", "Info"})
+_FLAGS_2017: Final = frozenset(f.value for f in DataFlag)
+_NUMBER_CHARS: Final = "0123456789.-"
+_HEX: Final = b"0123456789abcdefABCDEF"
+_MN_CHARS: Final = frozenset("0123456789ABCDEF")
+# The fast path (§6.3.3): a whole CP of well-formed items in one C-level match, then findall.
+# Items are delimited by the first ';' or ',', so neither pattern can backtrack badly.
+_ITEM: Final = r"([A-Za-z0-9]+)(?:-([A-Za-z0-9]+))?=([^;,]*)"
+_CP: Final = re.compile(rf"(?:{_ITEM}[;,])*{_ITEM}")
+_ITEMS: Final = re.compile(_ITEM)
+# The usual header, in the order of 表3 / 表C.49, matched at once; anything else takes the
+# item-by-item path. Values exclude ';' ',' '=' as the item-by-item path requires.
+_V: Final = r"([^;,=]*)"
+_HEAD: Final = re.compile(
+    rf"QN={_V};ST={_V};CN={_V};PW={_V};MN={_V};Flag={_V};(?:PNUM={_V};PNO={_V};)?"
+)
+_HEAD_KEYS: Final = ("QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO")
+
+
+def unwrap(frame: bytes) -> bytes:
+    """Check a frame's envelope (表2) and CRC (附录A); return its data segment."""
+    if frame[:2] != b"##":
+        raise FrameError("header", f"frame does not start with '##' (starts {frame[:2]!r})")
+    digits = frame[2:6]
+    if len(digits) != 4 or not digits.isdigit():
+        raise FrameError("length", f"length field {digits!r} is not 4 decimal digits")
+    declared = int(digits)
+    if declared > MAX_SEGMENT:  # 表2: 0 ≤ n ≤ 1024
+        raise FrameError("oversize", f"data segment of {declared} bytes exceeds {MAX_SEGMENT}")
+    if frame[-2:] != b"\r\n":
+        raise FrameError("crlf", "frame does not end with CR LF")
+    if len(frame) != declared + 12:
+        raise FrameError(
+            "length",
+            f"length field says {declared} bytes of data segment, "
+            f"the frame holds {len(frame) - 12} (frame of {len(frame)} bytes)",
+        )
+    segment = frame[6:-6]
+    written = frame[-6:-2]
+    if written.strip(_HEX):
+        raise FrameError("crc", f"CRC field {written!r} is not 4 hex digits")
+    # 附录A: computed over the data segment only; hex case varies in the wild.
+    expected = crc(segment)
+    if int(written, 16) != expected:
+        raise FrameError("crc", f"bad CRC: computed {expected:04X}, frame says {written.decode()}")
+    return segment
+
+
+def parse(frame: bytes, rules: Rules = DEFAULT_RULES) -> Packet:
+    """Parse one frame into a :class:`Packet`; raise :class:`FrameError` saying what is wrong."""
+    segment = unwrap(frame)
+    try:
+        text = segment.decode("utf-8")  # §6.3: ASCII, Chinese characters in UTF-8
+    except UnicodeDecodeError as exc:
+        raise FrameError("encoding", f"data segment is not UTF-8: {exc.reason}") from None
+    return _Parser(rules).segment(text)
+
+
+class _Header(TypedDict):
+    qn: str | None
+    st: str
+    cn: str
+    pw: str | None
+    mn: str
+    flag: Flag | None
+    pnum: int | None
+    pno: int | None
+
+
+class _Parser:
+    """One use: parse one data segment, collecting deviations under ``rules``."""
+
+    __slots__ = ("rules", "deviations", "version")
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self.deviations: list[Deviation] = []
+        self.version: Version = "2005"
+
+    def deviate(self, kind: DeviationKind, field: str, detail: str) -> None:
+        deviation = Deviation(kind, field, detail)
+        if getattr(self.rules, kind) == "refuse":
+            raise DeviationRefused(deviation)
+        self.deviations.append(deviation)
+
+    def segment(self, text: str) -> Packet:
+        # §6.3.2 表3: header fields, then CP=&&…&& last.
+        at = text.find("CP=&&")
+        if at < 0:
+            raise FrameError("syntax", "data segment has no 'CP=&&'")
+        if len(text) < at + 7 or not text.endswith("&&"):
+            raise FrameError("syntax", "CP=&& is not closed by '&&' at the end of the segment")
+        head = text[:at]
+        if head and head[-1] != ";":
+            raise FrameError("syntax", f"no ';' between {head.rsplit(';', 1)[-1]!r} and 'CP='")
+        header = self.header(head)
+        cp_text = text[at + 5 : -2]
+        if len(cp_text) + 7 > _MAX_CP:
+            self.deviate("cp_length", "CP", f"{len(cp_text) + 7} characters, over {_MAX_CP}")
+        cp = self.cp(cp_text) if cp_text else CpData(None, {}, {})
+        return Packet(**header, cp=cp, deviations=tuple(self.deviations), version=self.version)
+
+    def header(self, head: str) -> _Header:
+        match = _HEAD.fullmatch(head)
+        if match:
+            fields = {
+                k: v for k, v in zip(_HEAD_KEYS, match.groups(), strict=True) if v is not None
+            }
+        else:
+            fields = self.header_fields(head[:-1])
+        for key in ("ST", "CN"):
+            if key not in fields:
+                raise FrameError("missing", f"header has no {key}")
+        cn = fields["CN"]
+        if len(cn) != 4 or not cn.isdigit() or not cn.isascii():  # 表3: CN is 4 digits
+            raise FrameError("value", f"CN {cn!r} is not 4 digits")
+        flag = self.flag(fields.get("Flag"))
+        pnum, pno = self.split(fields, flag)
+        self.check_codes(fields, cn)
+        return _Header(
+            qn=fields.get("QN"),
+            st=fields["ST"],
+            cn=cn,
+            pw=fields.get("PW"),
+            mn=fields.get("MN", ""),
+            flag=flag,
+            pnum=pnum,
+            pno=pno,
+        )
+
+    def header_fields(self, head: str) -> dict[str, str]:
+        """The header item by item, saying exactly which item is malformed."""
+        fields: dict[str, str] = {}
+        for item in head.split(";") if head else ():
+            key, sep, value = item.partition("=")
+            if not sep or not _is_name(key):
+                raise FrameError("syntax", f"header item {item!r} is not name=value")
+            if "=" in value or "," in value:
+                raise FrameError("syntax", f"header field {key} has {value!r} (a separator?)")
+            if key in fields:
+                self.deviate("duplicate_field", key, f"given twice ({fields[key]!r}, {value!r})")
+                continue
+            if key not in _HEADER_FIELDS:
+                self.deviate("unknown_field", key, "not a header field of 表3; ignored")
+            fields[key] = value
+        return fields
+
+    def flag(self, raw: str | None) -> Flag | None:
+        if raw is None:
+            return None  # most HJ/T 212-2005 packets carry no Flag
+        if not raw.isdigit() or not raw.isascii() or len(raw) > 3 or int(raw) > 255:
+            raise FrameError("value", f"Flag {raw!r} is not an integer 0-255")  # 表3
+        flag = Flag(int(raw))
+        if flag.version >= 1:
+            self.version = "2017"
+        if flag.version > 1:
+            self.deviate("flag", "Flag", f"Flag={raw}: version bits {flag.version}, not 0 or 1")
+        return flag
+
+    def split(self, fields: Mapping[str, str], flag: Flag | None) -> tuple[int | None, int | None]:
+        raw_pnum, raw_pno = fields.get("PNUM"), fields.get("PNO")
+        if raw_pnum is None and raw_pno is None:
+            if flag is not None and flag.split:
+                self.deviate("split_fields", "Flag", "D bit set but no PNUM/PNO; taken as whole")
+            return None, None
+        if raw_pnum is None or raw_pno is None:
+            self.deviate("split_fields", "PNUM", "only one of PNUM/PNO; taken as whole")
+            return None, None
+        pnum, pno = _count(raw_pnum, "PNUM"), _count(raw_pno, "PNO")
+        if not 1 <= pno <= pnum:
+            raise FrameError("value", f"PNO={pno} is not within 1..PNUM={pnum}")
+        if flag is None or not flag.split:
+            self.deviate("split_fields", "Flag", "PNUM/PNO present but the D bit is not set")
+        return pnum, pno
+
+    def check_codes(self, fields: Mapping[str, str], cn: str) -> None:
+        qn = fields.get("QN")
+        if qn is None:
+            if self.version == "2017":
+                self.deviate("qn_format", "QN", "missing in a 2017 packet")
+        elif len(qn) != 17 or not qn.isdigit() or not qn.isascii():
+            self.deviate("qn_format", "QN", f"{qn!r} is not 17 digits (YYYYMMDDhhmmsszzz)")
+        mn = fields.get("MN", "")
+        if not mn:
+            self.deviate("empty_mn", "MN", "empty or missing; the data cannot be attributed")
+        elif self.version == "2017" and (len(mn) != 24 or not _MN_CHARS.issuperset(mn)):
+            self.deviate("mn_format", "MN", f"{mn!r} is not 24 characters 0-9A-F (EPC-96)")
+        pw = fields.get("PW")
+        if pw is None or len(pw) != 6:
+            self.deviate("pw_format", "PW", f"{pw!r} is not 6 characters")
+        if fields["ST"] not in _SYSTEMS:
+            self.deviate("unknown_st", "ST", f"{fields['ST']!r} is not in 表5")
+        known = _COMMANDS if self.version == "2017" else _COMMANDS_2005
+        if cn not in known:
+            self.deviate("unknown_cn", "CN", f"{cn} is not in 表9")
+
+    def cp(self, text: str) -> CpData:
+        """The CP data area: tokenise, then interpret each field."""
+        items = _ITEMS.findall(text) if _CP.fullmatch(text) else self.tokens(text)
+        fields: dict[str, str] = {}
+        by_code: dict[str, dict[str, str]] = {}
+        for code, name, value in items:
+            if name:
+                entry = by_code.get(code)
+                if entry is None:
+                    entry = by_code[code] = {}
+                target = entry
+            else:
+                target = fields
+            key = name or code
+            if key in target:
+                self.deviate("duplicate_field", f"{code}-{name}" if name else code, "given twice")
+                continue
+            target[key] = value
+        data_time = None
+        for key, value in fields.items():
+            if key == "DataTime":
+                data_time = self.time(key, value)
+            elif key not in _CP_FIELDS:
+                self.deviate("unknown_field", key, "not a field of 表4; kept as text")
+        readings = {code: self.reading(code, entry) for code, entry in by_code.items()}
+        return CpData(data_time, readings, fields)
+
+    def tokens(self, text: str) -> list[tuple[str, str, str]]:
+        """Split CP text item by item, saying exactly which item is malformed.
+
+        The slow path, taken when the one-regex check of the whole CP fails; it yields what the
+        fast path would for the items it accepts (a fuzz test compares the two).
+        """
+        # §6.3.3: items of one group are separated by ',', groups by ';'.
+        out = []
+        for group in text.split(";"):
+            for item in group.split(","):
+                key, sep, value = item.partition("=")
+                if not sep:
+                    if item:
+                        raise FrameError("syntax", f"CP item {item!r} is not name=value")
+                    self.deviate("empty_item", "CP", "stray ';' or ','")
+                    continue
+                code, dash, name = key.partition("-")
+                if not _is_name(code) or (dash and not _is_name(name)):
+                    raise FrameError("syntax", f"CP field name {key!r} is not code-Name or Name")
+                out.append((code, name, value))
+        return out
+
+    def reading(self, code: str, entry: Mapping[str, str]) -> Reading:
+        """The fields of one pollutant code (表4 xxxxxx-… fields)."""
+        kind = _code_kind(code)
+        if kind is None:
+            self.deviate("unknown_code", code, "not a pollutant code of 附录B (either version)")
+        elif kind == "2005" and self.version == "2017":
+            detail = f"HJ/T 212-2005 code in a 2017 packet (= {to_2017(code)})"
+            self.deviate("code_2005", code, detail)
+        values: dict[str, Decimal] = {}
+        flag = eflag = None
+        sample_time = None
+        text: dict[str, str] = {}
+        for name, value in entry.items():
+            if name in _NUMERIC and value:
+                # §6.3.3: N-typed values are digits, an optional sign and decimal point; Decimal
+                # alone would also take "NaN", "1e5", "1_0" and surrounding spaces.
+                if not value.strip(_NUMBER_CHARS):
+                    try:
+                        values[name] = Decimal(value)
+                        continue
+                    except InvalidOperation:
+                        pass
+                raise FrameError("value", f"{code}-{name}={value!r} is not a number")
+            if not value:
+                self.deviate("empty_value", f"{code}-{name}", "no value; missing, not zero")
+            elif name == "Flag":
+                allowed = _FLAGS_2017 if self.version == "2017" else DATA_FLAGS_2005
+                if value not in allowed:
+                    self.deviate("data_flag", f"{code}-Flag", f"{value!r} is not a flag of 表8")
+                flag = value
+            elif name == "EFlag":
+                eflag = value
+            elif name == "SampleTime":
+                sample_time = self.time(f"{code}-{name}", value)
+            else:
+                if name not in _TEXT:
+                    self.deviate("unknown_field", f"{code}-{name}", "not in 表4; kept as text")
+                text[name] = value
+        return Reading(code, values, flag, eflag, sample_time, text)
+
+    def time(self, key: str, value: str) -> datetime:
+        """An N14 time YYYYMMDDhhmmss (表4); 17 digits (with ms) is a deviation, truncated."""
+        if len(value) == 17 and value.isdigit():
+            self.deviate("long_time", key, f"{value} has 17 digits; truncated to 14")
+            value = value[:14]
+        if len(value) != 14 or not value.isdigit() or not value.isascii():
+            raise FrameError("value", f"{key}={value!r} is not YYYYMMDDhhmmss")
+        try:
+            return datetime(
+                int(value[:4]),
+                int(value[4:6]),
+                int(value[6:8]),
+                int(value[8:10]),
+                int(value[10:12]),
+                int(value[12:14]),
+                tzinfo=BEIJING,
+            )
+        except ValueError:
+            raise FrameError("value", f"{key}={value} is not a valid time") from None
+
+
+def _is_name(text: str) -> bool:
+    return text.isalnum() and text.isascii()
+
+
+def _count(value: str, key: str) -> int:
+    if not value.isdigit() or not value.isascii() or len(value) > 4:  # 表3: PNUM N4, PNO N4
+        raise FrameError("value", f"{key}={value!r} is not a number of 1-4 digits")
+    return int(value)
+
+
+@lru_cache(maxsize=1024)
+def _code_kind(code: str) -> Version | None:
+    """Which 附录B form ``code`` has: "2017" (incl. 表B.3 noise, SBxxx facilities), "2005"."""
+    if is_2005_code(code):
+        return "2005"
+    if is_2017_shape(code) or code in NOISE_CODES or code[:2] == "SB":
+        return "2017"
+    return None

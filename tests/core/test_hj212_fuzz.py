@@ -1,0 +1,228 @@
+"""HJ 212 property tests: parse never fails but with FrameError, build -> parse round trips,
+the StreamDecoder's buffer stays capped, and the fast paths agree with the slow ones."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from plantrack.core.hj212 import (
+    BEIJING,
+    MAX_FRAME,
+    FrameError,
+    Packet,
+    Reassembler,
+    Rules,
+    StreamDecoder,
+    build,
+    crc,
+    crc_reference,
+    parse,
+    wrap,
+)
+
+ACCEPT_ALL = Rules.lenient()
+MN = "010000A8900016F000169DC0"
+HEAD = f"QN=20160801085857223;ST=32;CN=2061;PW=123456;MN={MN};Flag=4;"
+
+# Text made of the protocol's own characters, so that fuzzing reaches deep into the parser.
+PROTOCOL_TEXT = st.text(
+    alphabet=st.sampled_from(list("=;,&-#CPQNSTMWFlagw0123456789.aDtRdvAx \r\n中")), max_size=300
+)
+
+
+def parse_or_error(frame: bytes, rules: Rules = ACCEPT_ALL) -> Packet | FrameError:
+    try:
+        return parse(frame, rules)
+    except FrameError as error:
+        assert error.code and str(error)
+        return error
+
+
+@given(st.binary(max_size=1200))
+def test_parse_of_arbitrary_bytes_returns_a_packet_or_raises_frame_error(data: bytes) -> None:
+    parse_or_error(data)
+    parse_or_error(data, Rules())
+
+
+@given(st.binary(max_size=1100))
+def test_parse_of_arbitrary_framed_bytes_only_raises_frame_error(segment: bytes) -> None:
+    if len(segment) <= 1024:
+        parse_or_error(wrap(segment))
+        parse_or_error(wrap(segment), Rules.strict())
+
+
+@given(PROTOCOL_TEXT, PROTOCOL_TEXT)
+def test_parse_of_protocol_like_segments_only_raises_frame_error(head: str, cp: str) -> None:
+    for segment in (f"{head}CP=&&{cp}&&", f"{HEAD}CP=&&{cp}&&", head + cp):
+        data = segment.encode()
+        if len(data) <= 1024:
+            parse_or_error(wrap(data))
+            parse_or_error(wrap(data), Rules())
+
+
+@given(st.binary(max_size=2000))
+def test_crc_agrees_with_the_step_by_step_algorithm(data: bytes) -> None:
+    assert crc(data) == crc_reference(data)
+
+
+CODES = st.sampled_from(["w01018", "w21003", "w00000", "a21026", "a34013", "a19001", "LA"])
+NAMES = st.sampled_from(["Rtd", "Avg", "Min", "Max", "Cou", "ZsAvg", "Data"])
+DECIMALS = st.decimals(
+    min_value=Decimal("-99999999"), max_value=Decimal("99999999"), places=3, allow_nan=False
+)
+# Hypothesis bounds are naive; the drawn times are given Beijing time right away.
+NAIVE_BOUNDS = (datetime(2000, 1, 1), datetime(2099, 12, 31))  # noqa: DTZ001
+TIMES = st.datetimes(*NAIVE_BOUNDS).map(lambda t: t.replace(microsecond=0, tzinfo=BEIJING))
+
+
+@st.composite
+def packets(draw: st.DrawFn) -> dict[str, object]:
+    readings = draw(
+        st.dictionaries(
+            CODES,
+            st.tuples(st.dictionaries(NAMES, DECIMALS, min_size=1), st.sampled_from("NFMSDCTB")),
+            max_size=5,
+        )
+    )
+    groups: list[dict[str, object]] = [{"DataTime": draw(TIMES)}]
+    for code, (values, flag) in readings.items():
+        group: dict[str, object] = {f"{code}-{name}": value for name, value in values.items()}
+        group[f"{code}-Flag"] = flag
+        groups.append(group)
+    split = draw(st.booleans())
+    pnum = draw(st.integers(1, 9999)) if split else None
+    return {
+        "qn": draw(st.from_regex(r"\A20[0-9]{15}\Z")),
+        "st": draw(st.sampled_from(["21", "22", "31", "32"])),
+        "cn": draw(st.sampled_from(["2011", "2051", "2061", "2031"])),
+        "pw": draw(st.from_regex(r"\A[0-9A-Za-z]{6}\Z")),
+        "mn": draw(st.from_regex(r"\A[0-9A-F]{24}\Z")),
+        "flag": draw(st.sampled_from([4, 5])) | (2 if split else 0),
+        "pnum": pnum,
+        "pno": draw(st.integers(1, pnum)) if pnum else None,
+        "cp": groups,
+    }
+
+
+@given(packets())
+def test_build_then_parse_round_trips(fields: dict[str, object]) -> None:
+    packet = parse(build(**fields), Rules.strict())  # type: ignore[arg-type]
+    for name in ("qn", "st", "cn", "pw", "mn", "pnum", "pno"):
+        assert getattr(packet, name) == fields[name]
+    assert packet.flag is not None and packet.flag.value == fields["flag"]
+    groups = fields["cp"]
+    assert isinstance(groups, list)
+    assert packet.cp.data_time == groups[0]["DataTime"]
+    readings: dict[str, dict[str, object]] = {}
+    for group in groups[1:]:
+        for key, value in group.items():
+            code, name = key.split("-")
+            readings.setdefault(code, {})[name] = value
+    assert set(packet.cp.readings) == set(readings)
+    for code, reading in packet.cp.readings.items():
+        assert reading.flag == readings[code].pop("Flag")
+        assert reading.values == readings[code]
+
+
+@given(st.lists(st.tuples(CODES, NAMES, DECIMALS), max_size=20), st.integers(0, 5))
+def test_the_item_by_item_path_reads_what_the_fast_path_reads(
+    items: list[tuple[str, str, Decimal]], stray: int
+) -> None:
+    # A stray separator sends the CP down the slow, item-by-item path; apart from recording
+    # the empty items, it must read exactly what the one-regex fast path reads.
+    cp = ";".join(f"{code}-{name}={value}" for code, name, value in items)
+    fast = parse_or_error(wrap(f"{HEAD}CP=&&{cp}&&"))
+    slow = parse_or_error(wrap(f"{HEAD}CP=&&{cp}{';' * stray}&&"))
+    if isinstance(fast, FrameError) or isinstance(slow, FrameError):
+        assert type(fast) is type(slow)
+        return
+    assert fast.cp == slow.cp
+    empty = [d for d in slow.deviations if d.kind == "empty_item"]
+    assert len(empty) == stray + (stray > 0 and not cp)
+    assert [d for d in slow.deviations if d.kind != "empty_item"] == list(fast.deviations)
+
+
+FRAMES = [
+    build(
+        qn="20160801085857223", st="32", cn="1062", pw="100000", mn=MN, flag=5, cp="RtdInterval=30"
+    ),
+    wrap(f"{HEAD}CP=&&DataTime=20160801080000;w01018-Avg=1.5,w01018-Flag=N&&"),
+    wrap(f"{HEAD}CP=&&&&"),
+]
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(FRAMES), st.binary(max_size=40).map(lambda b: b.replace(b"#", b""))
+        ),
+        max_size=8,
+    ),
+    st.lists(st.integers(1, 300), min_size=1, max_size=50),
+)
+def test_stream_recovers_every_frame_through_garbage_and_any_chunking(
+    pieces: list[tuple[bytes, bytes]], sizes: list[int]
+) -> None:
+    stream = b"".join(garbage + frame for frame, garbage in pieces)
+    decoder = StreamDecoder()
+    out: list[bytes | FrameError] = []
+    at = i = 0
+    while at < len(stream):
+        size = sizes[i % len(sizes)]
+        out += decoder.feed(stream[at : at + size])
+        at, i = at + size, i + 1
+    assert [o for o in out if isinstance(o, bytes)] == [frame for frame, _ in pieces]
+    assert all(o.code == "garbage" for o in out if isinstance(o, FrameError))
+
+
+@given(st.lists(st.binary(max_size=3000), max_size=10), st.integers(MAX_FRAME, 3 * MAX_FRAME))
+def test_stream_buffer_never_exceeds_its_cap(chunks: list[bytes], cap: int) -> None:
+    decoder = StreamDecoder(max_buffer=cap)
+    for chunk in chunks:
+        for item in decoder.feed(chunk):
+            if isinstance(item, bytes):
+                assert len(item) <= MAX_FRAME
+                parse_or_error(item)
+        assert decoder.buffered <= min(cap, MAX_FRAME)
+
+
+@given(st.lists(st.binary(max_size=2000).map(lambda b: b"##1000" + b), max_size=10))
+def test_stream_of_hostile_frame_starts_stays_capped(chunks: list[bytes]) -> None:
+    decoder = StreamDecoder(max_buffer=MAX_FRAME)
+    for chunk in chunks:
+        decoder.feed(chunk)
+        assert decoder.buffered <= MAX_FRAME
+
+
+@given(st.permutations(range(1, 6)), st.lists(st.integers(1, 5), max_size=5))
+def test_reassembly_in_any_order_with_repeats_yields_one_whole_packet(
+    order: list[int], repeats: list[int]
+) -> None:
+    parts = {
+        n: parse(
+            build(
+                qn="20160801085857223",
+                st="32",
+                cn="2051",
+                mn=MN,
+                flag=6,
+                pnum=5,
+                pno=n,
+                cp=[
+                    {"DataTime": datetime(2016, 8, 1, tzinfo=BEIJING)},
+                    {f"w2000{n}-Avg": n},
+                ],
+            )
+        )
+        for n in range(1, 6)
+    }
+    joiner = Reassembler()
+    wholes = [w for n in [*repeats[:2], *order, *repeats] if (w := joiner.add(parts[n]))]
+    assert len(wholes) == 1
+    assert sorted(wholes[0].cp.readings) == [f"w2000{n}" for n in range(1, 6)]
+    assert joiner.parts <= 5
