@@ -1,9 +1,9 @@
 """Approved reported values as a data source for the indicator expressions."""
 
 from collections import defaultdict
-from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from plantrack.core.periods import Period, end_date
 from plantrack.core.rollup import RollupSource
