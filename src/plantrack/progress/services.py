@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from django.db.models import Count, Q
+
 from plantrack.core import expressions
 from plantrack.core.nodata import NO_DATA, NoData
 from plantrack.core.periods import Period, end_date, latest_closed
@@ -24,6 +26,7 @@ from plantrack.core.warning import (
 )
 from plantrack.plans.models import Indicator, Plan, PlanRevision, Target, TargetShare
 from plantrack.regions.models import Region
+from plantrack.reporting.models import Status, Submission
 
 from .sources import Loaded, load_values
 
@@ -251,6 +254,25 @@ def _warnings(
 
 
 def default_month(plan: Plan, today: dt.date) -> Period:
-    """The month to show: the latest closed month, within the plan's period."""
+    """The month to show: the latest closed month within the plan's period for which every
+    unit of the plan's monthly data sets has an approved report (so totals are complete), or
+    the latest closed month when none is complete yet.
+    """
     month = latest_closed("month", min(today, plan.period_end + dt.timedelta(days=1)))
-    return max(month, Period(plan.period_start.year, month=1), key=lambda p: p.key)
+    month = max(month, Period(plan.period_start.year, month=1), key=lambda p: p.key)
+    complete = _latest_complete_month(plan, month)
+    return complete or month
+
+
+def _latest_complete_month(plan: Plan, last: Period) -> Period | None:
+    monthly = plan.data_sets.filter(frequency="month")
+    counts = (
+        Submission.objects.filter(data_set__in=monthly, period__startswith=str(last.year))
+        .values("period")
+        .annotate(total=Count("pk"), approved=Count("pk", filter=Q(status=Status.APPROVED)))
+    )
+    complete = sorted(
+        row["period"] for row in counts if row["total"] and row["total"] == row["approved"]
+    )
+    complete = [p for p in complete if p <= str(last)]
+    return Period.parse(complete[-1]) if complete else None
