@@ -222,7 +222,11 @@ def test_reassembly_in_any_order_with_repeats_yields_one_whole_packet(
         for n in range(1, 6)
     }
     joiner = Reassembler()
-    wholes = [w for n in [*repeats[:2], *order, *repeats] if (w := joiner.add(parts[n]))]
-    assert len(wholes) == 1
+    # Repeats of parts already seen, before the last part (one after completion would start
+    # a new packet).
+    sequence = [*order[:-1], *(order[i % 4] for i in repeats), order[-1]]
+    wholes = [w for n in sequence if (w := joiner.add(parts[n]))]
+    assert len(wholes) == 1 and joiner.pending == 0
+    assert joiner.duplicates == len(sequence) - 5
     assert sorted(wholes[0].cp.readings) == [f"w2000{n}" for n in range(1, 6)]
     assert joiner.parts <= 5
