@@ -230,3 +230,29 @@ def test_reassembly_in_any_order_with_repeats_yields_one_whole_packet(
     assert joiner.duplicates == len(sequence) - 5
     assert sorted(wholes[0].cp.readings) == [f"w2000{n}" for n in range(1, 6)]
     assert joiner.parts <= 5
+
+
+def _atheris_one_input(data: bytes) -> None:
+    """Coverage-guided fuzzing entry: any bytes, as a frame and as a framed segment."""
+    for frame in (data, wrap(data[:1024])):
+        try:
+            parse(frame, Rules.lenient())
+        except FrameError:
+            pass
+    decoder = StreamDecoder(max_buffer=MAX_FRAME)
+    decoder.feed(data)
+    assert decoder.buffered <= MAX_FRAME
+
+
+if __name__ == "__main__":
+    # Optional: `.venv/bin/python tests/core/test_hj212_fuzz.py -max_total_time=60` when atheris
+    # (libFuzzer for Python) is installed; pytest does not run this.
+    import sys
+
+    import atheris
+
+    with atheris.instrument_imports():
+        import plantrack.core.hj212  # noqa: F401
+
+    atheris.Setup(sys.argv, _atheris_one_input)
+    atheris.Fuzz()

@@ -132,3 +132,16 @@ def test_api_push_with_token_respects_the_same_rules(client, july):
         headers=headers,
     )
     assert [s["unit"] for s in listed.json()] == ["region:330106"]
+
+
+def test_unit_history_lists_changes_across_periods_for_allowed_users_only(client, july, data_set):
+    xihu_user = get_user_model().objects.get(username="xihu")
+    june = actions.open_period(data_set, Period.parse("2011-06")).get(unit_key="region:330106")
+    actions.save_values(june, xihu_user, {"energy_consumption": "77"}, version=0)
+    actions.save_values(july["region:330106"], xihu_user, {"energy_consumption": "88"}, version=0)
+    login(client, "hangzhou")
+    page = client.get("/reporting/units/region:330106/history/").content.decode()
+    assert "2011-06" in page and "2011-07" in page and "88" in page and "77" in page
+    client.logout()
+    login(client, "ningbo")
+    assert client.get("/reporting/units/region:330106/history/").status_code == 404

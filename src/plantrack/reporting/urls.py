@@ -10,6 +10,7 @@ urlpatterns = [
     path("submissions/<int:pk>/workflow/", views.submission_workflow, name="submission-workflow"),
     path("submissions/<int:pk>/history/", views.submission_history, name="submission-history"),
     path("sets/<slug:data_set>/<str:period>/", views.period_overview, name="reporting-period"),
+    path("units/<str:unit_key>/history/", views.unit_history, name="unit-history"),
 ]
 
 # Excel and CSV in and out live in their own module.

@@ -13,7 +13,7 @@ from plantrack.accounts.access import scope_of
 from plantrack.accounts.types import AuthenticatedRequest
 
 from . import actions
-from .access import access_submission, can_approve, can_edit, can_manage
+from .access import access_submission, can_approve, can_edit, can_manage, visible_submissions
 from .models import DataSet, Submission, ValueChange, Vintage
 from .queries import completeness, data_sets_for, submissions_for
 from .reminders import send_reminders
@@ -209,4 +209,23 @@ def submission_history(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": changes,
             "events": submission.events.select_related("by"),
         },
+    )
+
+
+@login_required
+def unit_history(request: HttpRequest, unit_key: str) -> HttpResponse:
+    """Every change to one unit's reported values, across data sets and periods."""
+    submissions = visible_submissions(scope_of(request.user)).filter(unit_key=unit_key)
+    first = submissions.first()
+    if first is None:
+        raise Http404("填报单位不存在或无权查看")
+    changes = (
+        ValueChange.objects.filter(value__submission__in=submissions)
+        .select_related("value__element", "value__submission__data_set", "changed_by")
+        .order_by("-changed_at", "-pk")[:500]
+    )
+    return render(
+        request,
+        "reporting/unit_history.html",
+        {"unit_name": first.unit_name, "unit_key": unit_key, "changes": changes},
     )
