@@ -157,7 +157,12 @@ def set_share(
     holder: dict[str, Region | Department | None] = (
         {"region": region} if region is not None else {"department": department}
     )
-    share = TargetShare.objects.select_for_update().filter(target=target, **holder).first()
+    share = (
+        TargetShare.objects.select_for_update(of=("self",))
+        .filter(target=target, **holder)
+        .order_by("pk")
+        .first()
+    )
     old = share.value if share else None
     if share is None:
         share = TargetShare(target=target, value=value, note=note, **holder)
