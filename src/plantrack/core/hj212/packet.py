@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Final, Literal, TypedDict, get_args
+from typing import Final, Literal, NamedTuple, TypedDict, get_args
 
 from plantrack.core.hj212.codes import (
     COMMANDS_2005,
@@ -225,14 +225,14 @@ class Flag:
 _VALUE_FIELDS: Final = ("Rtd", "Avg", "Min", "Max", "Cou", "ZsRtd", "ZsAvg", "ZsMin", "ZsMax")
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(NamedTuple):
     """The fields of one pollutant code in the CP data area (表4 ``xxxxxx-…`` fields).
 
     ``values`` holds the numeric fields by name (Rtd, Avg, Min, Max, Cou, ZsRtd, ZsAvg, ZsMin,
     ZsMax, Data, DayData, NightData, RS, RT, and 2005's Ala/UpValue/LowValue); the properties
     give :data:`NO_DATA` for an absent one, never zero. ``text`` holds the other fields as sent
-    (SN, Info, unknown ones).
+    (SN, Info, unknown ones). Immutable like the other parsed values, but a NamedTuple: a
+    packet holds several and a frozen dataclass costs about five times as much to build.
     """
 
     code: str
@@ -240,7 +240,7 @@ class Reading:
     flag: str | None = None
     eflag: str | None = None
     sample_time: datetime | None = None
-    text: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    text: Mapping[str, str] = {}  # shared default, never mutated: Reading is read-only
 
     def value(self, name: str) -> Decimal | NoData:
         """The numeric field ``name`` (e.g. ``"Avg"``), or NO_DATA when absent."""
@@ -349,11 +349,11 @@ _FLAGS_2017: Final = frozenset(f.value for f in DataFlag)
 _NUMBER_CHARS: Final = "0123456789.-"
 _HEX: Final = b"0123456789abcdefABCDEF"
 _MN_CHARS: Final = frozenset("0123456789ABCDEF")
-# The fast path (§6.3.3): a whole CP of well-formed items in one C-level match, then findall.
-# Items are delimited by the first ';' or ',', so neither pattern can backtrack badly.
-_ITEM: Final = r"([A-Za-z0-9]+)(?:-([A-Za-z0-9]+))?=([^;,]*)"
+# The fast path (§6.3.3): a whole CP of well-formed name=value items, no '=' in a value, in one
+# C-level match; anything else takes the item-by-item path. Items end at the first ';' or ','
+# so the pattern cannot backtrack badly.
+_ITEM: Final = r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)?=[^;,=]*"
 _CP: Final = re.compile(rf"(?:{_ITEM}[;,])*{_ITEM}")
-_ITEMS: Final = re.compile(_ITEM)
 # The usual header, in the order of 表3 / 表C.49, matched at once; anything else takes the
 # item-by-item path. Values exclude ';' ',' '=' as the item-by-item path requires.
 _V: Final = r"([^;,=]*)"
@@ -542,32 +542,50 @@ class _Parser:
 
     def cp(self, text: str) -> CpData:
         """The CP data area: tokenise, then interpret each field."""
-        items = _ITEMS.findall(text) if _CP.fullmatch(text) else self.tokens(text)
+        if _CP.fullmatch(text):
+            # Every item is name=value with one '=', so one split gives names and values in turn.
+            flat = text.replace(",", ";").replace("=", ";").split(";")
+            pairs: Iterable[tuple[str, str]] = zip(flat[::2], flat[1::2], strict=True)
+        else:
+            pairs = self.tokens(text)
         fields: dict[str, str] = {}
-        by_code: dict[str, dict[str, str]] = {}
-        for code, name, value in items:
-            if name:
-                entry = by_code.get(code)
-                if entry is None:
-                    entry = by_code[code] = {}
-                target = entry
-            else:
-                target = fields
-            key = name or code
-            if key in target:
-                self.deviate("duplicate_field", f"{code}-{name}" if name else code, "given twice")
+        drafts: dict[str, tuple[dict[str, Decimal], dict[str, str]]] = {}
+        for key, value in pairs:
+            code, dash, name = key.partition("-")
+            if not dash:
+                if key in fields:
+                    self.deviate("duplicate_field", key, "given twice")
+                else:
+                    fields[key] = value
                 continue
-            target[key] = value
+            draft = drafts.get(code)
+            if draft is None:
+                draft = drafts[code] = ({}, {})
+            values, other = draft
+            if name in values or name in other:
+                self.deviate("duplicate_field", key, "given twice")
+            elif name in _NUMERIC and value:
+                # §6.3.3: N-typed values are digits, an optional sign and decimal point; Decimal
+                # alone would also take "NaN", "1e5", "1_0" and surrounding spaces.
+                if not value.strip(_NUMBER_CHARS):
+                    try:
+                        values[name] = Decimal(value)
+                        continue
+                    except InvalidOperation:
+                        pass
+                raise FrameError("value", f"{key}={value!r} is not a number")
+            else:
+                other[name] = value
         data_time = None
         for key, value in fields.items():
             if key == "DataTime":
                 data_time = self.time(key, value)
             elif key not in _CP_FIELDS:
                 self.deviate("unknown_field", key, "not a field of 表4; kept as text")
-        readings = {code: self.reading(code, entry) for code, entry in by_code.items()}
+        readings = {code: self.reading(code, *draft) for code, draft in drafts.items()}
         return CpData(data_time, readings, fields)
 
-    def tokens(self, text: str) -> list[tuple[str, str, str]]:
+    def tokens(self, text: str) -> list[tuple[str, str]]:
         """Split CP text item by item, saying exactly which item is malformed.
 
         The slow path, taken when the one-regex check of the whole CP fails; it yields what the
@@ -586,32 +604,21 @@ class _Parser:
                 code, dash, name = key.partition("-")
                 if not _is_name(code) or (dash and not _is_name(name)):
                     raise FrameError("syntax", f"CP field name {key!r} is not code-Name or Name")
-                out.append((code, name, value))
+                out.append((key, value))
         return out
 
-    def reading(self, code: str, entry: Mapping[str, str]) -> Reading:
-        """The fields of one pollutant code (表4 xxxxxx-… fields)."""
+    def reading(self, code: str, values: dict[str, Decimal], fields: dict[str, str]) -> Reading:
+        """The fields of one pollutant code (表4 xxxxxx-… fields); numbers are read already."""
         kind = _code_kind(code)
         if kind is None:
             self.deviate("unknown_code", code, "not a pollutant code of 附录B (either version)")
         elif kind == "2005" and self.version == "2017":
             detail = f"HJ/T 212-2005 code in a 2017 packet (= {to_2017(code)})"
             self.deviate("code_2005", code, detail)
-        values: dict[str, Decimal] = {}
         flag = eflag = None
         sample_time = None
         text: dict[str, str] = {}
-        for name, value in entry.items():
-            if name in _NUMERIC and value:
-                # §6.3.3: N-typed values are digits, an optional sign and decimal point; Decimal
-                # alone would also take "NaN", "1e5", "1_0" and surrounding spaces.
-                if not value.strip(_NUMBER_CHARS):
-                    try:
-                        values[name] = Decimal(value)
-                        continue
-                    except InvalidOperation:
-                        pass
-                raise FrameError("value", f"{code}-{name}={value!r} is not a number")
+        for name, value in fields.items():
             if not value:
                 self.deviate("empty_value", f"{code}-{name}", "no value; missing, not zero")
             elif name == "Flag":
