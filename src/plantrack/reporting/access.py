@@ -1,7 +1,7 @@
 """Access to submissions: the one place that decides who reads, edits and approves what."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from plantrack.accounts.access import Scope, region_filter
@@ -18,10 +18,9 @@ def visible_submissions(scope: Scope) -> QuerySet[Submission]:
         return submissions
     if scope.role == Role.ENTERPRISE:
         return submissions.filter(enterprise__code=scope.enterprise_code or "-")
-    by_region = region_filter(scope, "region") | region_filter(scope, "enterprise__region")
-    if by_region == Q():
-        return submissions
-    return submissions.filter(by_region)
+    return submissions.filter(
+        region_filter(scope, "region") | region_filter(scope, "enterprise__region")
+    )
 
 
 def can_edit(scope: Scope, submission: Submission) -> bool:
