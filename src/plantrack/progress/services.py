@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from plantrack.core import expressions
 from plantrack.core.nodata import NO_DATA, NoData
@@ -207,7 +208,9 @@ def _observe(
         ]
         value = result if isinstance(result, Decimal) else NO_DATA
     vintage = (
-        loaded.vintages.get((elements[0], region.code, period.key), "汇总") if elements else ""
+        loaded.vintages.get((elements[0], region.code, period.key), str(_("汇总")))
+        if elements
+        else ""
     )
     return Observation(value=value, vintage=vintage), period
 

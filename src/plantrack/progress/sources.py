@@ -9,10 +9,9 @@ from plantrack.core.periods import Period, end_date
 from plantrack.core.rollup import RollupSource
 from plantrack.plans.models import DataElement, Plan
 from plantrack.regions.models import Region
-from plantrack.reporting.models import Status, Value
+from plantrack.reporting.models import Status, Value, Vintage
 
 VINTAGE_RANK = {"reported": 0, "verified": 1, "revised": 2}
-VINTAGE_LABEL = {"reported": "自报数", "verified": "核定数", "revised": "修订数"}
 
 
 @dataclass
@@ -63,7 +62,7 @@ def load_values(plan: Plan, years: range, as_of: Period) -> Loaded:
         plan.data_sets.values_list("fields__element__code", "frequency").order_by("frequency")
     )
     vintages = {
-        (e, r, p.key): VINTAGE_LABEL[list(VINTAGE_RANK)[rank]]
+        (e, r, p.key): str(Vintage(list(VINTAGE_RANK)[rank]).label)
         for (e, r, p), (rank, _) in best.items()
     }
     values = {key: value for key, (_, value) in best.items()}
