@@ -13,6 +13,10 @@ from .conftest import PASSWORD
 
 PLAN_URL = "/plans/zhejiang-2011/"
 CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
+# Apps added later keep their own catalogue (src/plantrack/<app>/locale), which Django finds itself.
+APP_CATALOGUES = sorted(
+    Path(settings.LOCALE_PATHS[0]).parent.glob("*/locale/en/LC_MESSAGES/django.po")
+)
 
 # UI labels of the plan browser, and what the English catalogue makes of them.
 PLAN_LABELS = {
@@ -146,9 +150,23 @@ def read_po(path: Path) -> list[dict]:
     return entries
 
 
-def _messages():
-    entries = read_po(CATALOGUE / "django.po")
+def _messages(po: Path = CATALOGUE / "django.po"):
+    entries = read_po(po)
     return [e for e in entries if not e["obsolete"] and e["msgid"]]
+
+
+@pytest.mark.parametrize("po", APP_CATALOGUES, ids=lambda p: p.parts[-5])
+def test_app_catalogues_are_complete_and_compiled(po):
+    messages = _messages(po)
+    assert [m["msgid"] for m in messages if not all(s.strip() for s in m["msgstr"])] == []
+    assert [m["msgid"] for m in messages if "fuzzy" in m["flags"]] == []
+    with po.with_suffix(".mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    for m in messages:
+        for msgstr in m["msgstr"]:
+            assert _placeholders(msgstr) == _placeholders(m["msgid"]), m["msgid"]
+        if "msgid_plural" not in m:
+            assert compiled.gettext(m["msgid"]) == m["msgstr"][0], m["msgid"]
 
 
 def _placeholders(text: str) -> list[str]:

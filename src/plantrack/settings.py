@@ -38,6 +38,13 @@ INSTALLED_APPS = [
     "plantrack.reporting",
     "plantrack.progress",
     "plantrack.assessment",
+    "plantrack.projects",
+    "plantrack.annualplans",
+    "plantrack.supervision",
+    "plantrack.monitoring",
+    "plantrack.quality",
+    "plantrack.reports",
+    "plantrack.dashboard",
     "plantrack.web",
 ]
 

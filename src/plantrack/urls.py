@@ -14,5 +14,12 @@ urlpatterns = [
     path("reporting/", include("plantrack.reporting.urls")),
     path("progress/", include("plantrack.progress.urls")),
     path("assessment/", include("plantrack.assessment.urls")),
+    path("dashboard/", include("plantrack.dashboard.urls")),
+    path("reports/", include("plantrack.reports.urls")),
+    path("projects/", include("plantrack.projects.urls")),
+    path("supervision/", include("plantrack.supervision.urls")),
+    path("annual-plans/", include("plantrack.annualplans.urls")),
+    path("monitoring/", include("plantrack.monitoring.urls")),
+    path("quality/", include("plantrack.quality.urls")),
     path("", include("plantrack.web.urls")),
 ]

@@ -9,8 +9,15 @@ from ninja import NinjaAPI, Query, Schema
 from ninja.security import HttpBearer, django_auth
 
 from plantrack.accounts.models import ApiToken
+from plantrack.api.annualplans import router as annualplans_router
+from plantrack.api.dashboard import router as dashboard_router
+from plantrack.api.monitoring import router as monitoring_router
 from plantrack.api.progress import router as progress_router
+from plantrack.api.projects import router as projects_router
+from plantrack.api.quality import router as quality_router
 from plantrack.api.reporting import router as reporting_router
+from plantrack.api.reports import router as reports_router
+from plantrack.api.supervision import router as supervision_router
 from plantrack.departments.models import Department
 from plantrack.plans.export import plan_as_dict, target_as_dict
 from plantrack.plans.models import Plan
@@ -38,6 +45,13 @@ api = NinjaAPI(
 
 api.add_router("/reporting", reporting_router)
 api.add_router("/progress", progress_router)
+api.add_router("/dashboard", dashboard_router)
+api.add_router("/reports", reports_router)
+api.add_router("/projects", projects_router)
+api.add_router("/supervision", supervision_router)
+api.add_router("/annualplans", annualplans_router)
+api.add_router("/monitoring", monitoring_router)
+api.add_router("/quality", quality_router)
 
 
 class PlanOut(Schema):

@@ -1,0 +1,5 @@
+"""API: 总览."""
+
+from ninja import Router
+
+router = Router(tags=["dashboard"])

@@ -1,0 +1,5 @@
+"""API: 重点项目."""
+
+from ninja import Router
+
+router = Router(tags=["projects"])
