@@ -11,6 +11,7 @@ from plantrack.core.periods import Period, periods
 from plantrack.plans.models import Plan
 from plantrack.progress.models import FollowUp, WarningRecord
 from plantrack.progress.records import affected_months, refresh
+from plantrack.progress.services import load
 from plantrack.reporting.actions import approve
 from plantrack.reporting.models import Status, Submission
 
@@ -119,6 +120,41 @@ def test_approval_recomputes_the_submissions_region_and_its_ancestors(
     )
     assert untouched.exists()
     assert not untouched.filter(target__indicator__code="gdp_energy_intensity_change").exists()
+
+
+def _ratings(regions):
+    return sorted(
+        WarningRecord.objects.filter(region__code__in=regions, period="2011-07").values_list(
+            "target__code", "region__code", "scheme", "severity", "reason"
+        )
+    )
+
+
+def test_recompute_on_approval_reads_only_what_it_needs_and_agrees_with_a_full_refresh(
+    red_hangzhou, django_capture_on_commit_callbacks
+):
+    refresh(plan(), Period.parse("2011-07"))
+    xihu = Submission.objects.get(unit_key="region:330106", period="2011-07")
+    xihu.values.filter(element__code="energy_consumption").update(value=Decimal(300))
+    xihu.status, xihu.approvals = Status.SUBMITTED, 1
+    xihu.save(update_fields=["status", "approvals"])
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(xihu, User.objects.get(username="admin"))
+    chain = ["330106", HANGZHOU, "330000"]
+    on_approval = _ratings(chain)
+    assert on_approval
+    refresh(plan(), Period.parse("2011-07"))
+    assert _ratings(chain) == on_approval
+
+    # The narrowed read holds exactly the full read's values of the elements asked for.
+    month = Period.parse("2011-07")
+    narrow = load(plan(), month, {"energy_consumption"})
+    full = load(plan(), month)
+    assert narrow.ranks and {k[0] for k in narrow.ranks} == {"energy_consumption"}
+    assert {k: v for k, v in full.ranks.items() if k[0] == "energy_consumption"} == narrow.ranks
+    assert narrow.source.value("energy_consumption", HANGZHOU, month) == full.source.value(
+        "energy_consumption", HANGZHOU, month
+    )
 
 
 def test_affected_months_are_the_period_and_later_stored_months(red_hangzhou):

@@ -29,6 +29,18 @@ class RollupSource:
         self._aggregation = aggregation
         self._memo: dict[tuple[str, str, int], Decimal | NoData] = {}
 
+    @classmethod
+    def keyed(
+        cls,
+        values: dict[tuple[str, str, int], Decimal],
+        children_of: Mapping[str, Sequence[str]],
+        aggregation: Mapping[str, str],
+    ) -> RollupSource:
+        """A source over values already keyed by ``Period.key``; the dict is used as it is."""
+        source = cls({}, children_of, aggregation)
+        source._values = values
+        return source
+
     def value(self, element: str, region: str, period: Period) -> Decimal | NoData:
         key = (element, region, period.key)
         own = self._values.get(key)

@@ -283,10 +283,18 @@ def refresh_for_submission(submission: Submission) -> list[Refreshed]:
     if not targets or not months:
         return []
     regions = _regions_of(submission, plan)
+    compiled = compiled_indicators(plan.pk, _revision(plan))
+    read = {e for t in targets if t.indicator for e in _elements(compiled, t.indicator.code)}
     # The values read for one month of a year are those of every month of it (this year and
-    # last): read them once for all the months of the year.
-    loaded = load(plan, months[-1]) if len({m.year for m in months}) == 1 else None
-    return [refresh(plan, m, regions, targets, loaded=loaded) for m in months]
+    # last): read them once per year, and only the elements the recomputed targets read.
+    by_year: dict[int, Loaded] = {}
+    refreshed = []
+    for month in months:
+        if month.year not in by_year:
+            last = [m for m in months if m.year == month.year][-1]  # months are in order
+            by_year[month.year] = load(plan, last, read)
+        refreshed.append(refresh(plan, month, regions, targets, loaded=by_year[month.year]))
+    return refreshed
 
 
 def on_submission_approved(sender: object, submission: Submission, **kwargs: object) -> None:

@@ -6,6 +6,7 @@ to ``plantrack.core.progress`` and ``plantrack.core.warning``.
 """
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -90,9 +91,11 @@ def compute(
     return results
 
 
-def load(plan: Plan, as_of: Period) -> Loaded:
-    """The approved values :func:`compute` reads for month ``as_of`` (this year and last)."""
-    return load_values(plan, range(min(plan.base_year, as_of.year - 1), as_of.year + 1), as_of)
+def load(plan: Plan, as_of: Period, elements: Collection[str] | None = None) -> Loaded:
+    """The approved values :func:`compute` reads for month ``as_of`` (this year and last),
+    of every data element or only of ``elements``."""
+    years = range(min(plan.base_year, as_of.year - 1), as_of.year + 1)
+    return load_values(plan, years, as_of, elements)
 
 
 @lru_cache(maxsize=1)
@@ -207,11 +210,9 @@ def _observe(
             indicator.code
         ]
         value = result if isinstance(result, Decimal) else NO_DATA
-    vintage = (
-        loaded.vintages.get((elements[0], region.code, period.key), str(_("汇总")))
-        if elements
-        else ""
-    )
+    vintage = ""
+    if elements:
+        vintage = loaded.vintage(elements[0], region.code, period) or str(_("汇总"))
     return Observation(value=value, vintage=vintage), period
 
 

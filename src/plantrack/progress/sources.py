@@ -1,6 +1,7 @@
 """Approved reported values as a data source for the indicator expressions."""
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -14,43 +15,62 @@ from plantrack.reporting.models import Status, Value, Vintage
 VINTAGE_RANK = {"reported": 0, "verified": 1, "revised": 2}
 
 
+# One translated label per vintage, read when a page shows it: a lazy label per value cost a
+# gettext call each, a third of a recompute.
+VINTAGE_LABELS = [Vintage(name).label for name in VINTAGE_RANK]
+
+
 @dataclass
 class Loaded:
     source: RollupSource
     frequency: dict[str, str]  # element code -> data set frequency
-    vintages: dict[tuple[str, str, int], str]  # (element, region, period key) -> vintage
+    ranks: dict[tuple[str, str, int], int]  # (element, region, period key) -> vintage rank
+
+    def vintage(self, element: str, region: str, period: Period) -> str | None:
+        """The label of the vintage a stored value comes from; None for a rolled-up one."""
+        rank = self.ranks.get((element, region, period.key))
+        return None if rank is None else str(VINTAGE_LABELS[rank])
 
 
-def load_values(plan: Plan, years: range, as_of: Period) -> Loaded:
+def load_values(
+    plan: Plan, years: range, as_of: Period, elements: Collection[str] | None = None
+) -> Loaded:
     """Every approved value of the plan in ``years`` (latest vintage of each), by unit region.
 
     A department reports for the plan's own region (the province); an enterprise for the
-    region it is in.
+    region it is in. ``elements`` narrows the read to the data elements a recompute needs:
+    a province total rolls up every county, so reading all elements is most of its cost.
     """
-    rows = (
-        Value.objects.filter(
-            submission__data_set__plan=plan,
-            submission__status=Status.APPROVED,
-            value__isnull=False,
-        )
-        .filter(submission__period__regex=rf"^({'|'.join(str(y) for y in years)})")
-        .values_list(
-            "element__code",
-            "vintage",
-            "value",
-            "submission__period",
-            "submission__region__code",
-            "submission__enterprise__region__code",
-        )
+    rows = Value.objects.filter(
+        submission__data_set__plan=plan,
+        submission__status=Status.APPROVED,
+        value__isnull=False,
+        # Period texts start with their year ("2011", "2011-07", "2011Q2"), so a range of
+        # strings selects whole years and can use an index (a regex is a Python call per row
+        # on SQLite).
+        submission__period__gte=str(years.start),
+        submission__period__lt=str(years.stop),
     )
-    best: dict[tuple[str, str, Period], tuple[int, Decimal]] = {}
-    for element, vintage, value, period_text, region, enterprise_region in rows.iterator():
-        if value is None:
-            continue
-        key = (element, region or enterprise_region or plan.region.code, _period(period_text))
+    if elements is not None:
+        rows = rows.filter(element__code__in=list(elements))
+    rows = rows.values_list(
+        "element__code",
+        "vintage",
+        "value",
+        "submission__period",
+        "submission__region__code",
+        "submission__enterprise__region__code",
+    )
+    # One pass keyed as RollupSource keys its values: this loop is most of a recompute.
+    values: dict[tuple[str, str, int], Decimal] = {}
+    ranks: dict[tuple[str, str, int], int] = {}
+    own_region = plan.region.code
+    for element, vintage, value, period_text, region, enterprise_region in rows.iterator(2000):
+        key = (element, region or enterprise_region or own_region, _period_key(period_text))
         rank = VINTAGE_RANK[vintage]
-        if key not in best or best[key][0] < rank:
-            best[key] = (rank, value)
+        if ranks.get(key, -1) < rank:
+            ranks[key] = rank
+            values[key] = value
     children: dict[str, list[str]] = defaultdict(list)
     for code, parent in Region.objects.valid_on(end_date(as_of)).values_list(
         "code", "parent__code"
@@ -61,15 +81,10 @@ def load_values(plan: Plan, years: range, as_of: Period) -> Loaded:
     frequency = dict(
         plan.data_sets.values_list("fields__element__code", "frequency").order_by("frequency")
     )
-    vintages = {
-        (e, r, p.key): str(Vintage(list(VINTAGE_RANK)[rank]).label)
-        for (e, r, p), (rank, _) in best.items()
-    }
-    values = {key: value for key, (_, value) in best.items()}
-    return Loaded(RollupSource(values, children, aggregation), frequency, vintages)
+    return Loaded(RollupSource.keyed(values, children, aggregation), frequency, ranks)
 
 
 @lru_cache(maxsize=4096)
-def _period(text: str) -> Period:
+def _period_key(text: str) -> int:
     # Tens of thousands of values share a few dozen period strings.
-    return Period.parse(text)
+    return Period.parse(text).key
