@@ -44,7 +44,7 @@ def test_amount_effort_is_units_per_remaining_month() -> None:
     now = [D(50)] * 6
     forecast = forecast_year_end(now, [D(50)] * 12, [AmountGoal("b", D("660"))])
     assert forecast.outlooks[0].remaining == D(60)
-    assert "60.00 more units needed per month" in forecast.outlooks[0].effort
+    assert forecast.outlooks[0].effort == "每月还需完成 60.00"
 
 
 def test_intensity_effort_is_the_allowed_energy_growth() -> None:

@@ -263,7 +263,7 @@ def test_milestone_status(completed_on: object, period: Period, status: Status) 
 
 def test_a_late_milestone_is_done_with_a_note() -> None:
     progress = assess_progress(MILESTONE, Observation(completed_on=dt.date(2011, 8, 2)), DEC)
-    assert "after the due date" in progress.note
+    assert "晚于期限" in progress.note and progress.note.params["due"] == str(MILESTONE.due)
 
 
 # --- no data and not started -------------------------------------------------------------------

@@ -171,7 +171,7 @@ def test_completion_ratio_bands(done: str, severity: Severity) -> None:
 def test_no_data_gives_no_warning_with_a_reason() -> None:
     item = WarningInput("330300", "energy_intensity", JUNE, NO_DATA, D("-3.5"), "decrease")
     found = evaluate_warnings(RULES, [item])
-    assert found and all(w.severity is None and "no data" in w.reason for w in found)
+    assert found and all(w.severity is None and "无数据" in w.reason for w in found)
 
 
 def test_listing_puts_the_most_severe_first() -> None:

@@ -64,7 +64,7 @@ def test_unrated_rows_are_stored_with_a_reason_not_as_green(data_set):
     record = WarningRecord.objects.get(
         region__code=HANGZHOU, period="2011-07", target__code="M-E-01", scheme="ndrc-2021-h1"
     )
-    assert record.severity == "" and "no data" in record.reason
+    assert record.severity == "" and "无数据" in record.reason
 
 
 def test_two_red_months_in_a_row_open_one_follow_up_for_binding_targets(red_hangzhou):

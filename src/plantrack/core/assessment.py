@@ -23,6 +23,8 @@ from plantrack.core.generic import Number, to_decimal
 from plantrack.core.nodata import NO_DATA, NoData, is_no_data
 from plantrack.core.warning import parse_yaml_model
 
+from .messages import Message, gettext_noop
+
 __all__ = [
     "DEFAULT_SCHEME_FILE",
     "AssessmentResult",
@@ -243,7 +245,11 @@ def _quantitative(
     points, bonus = table_points(item, ratio)
     veto = None
     if item.veto and ratio < 1:
-        veto = f"{item.name}: 未达到目标值（完成{ratio * 100:.2f}%），即为未完成等级"
+        veto = Message(
+            gettext_noop("%(item)s：未达到目标值（完成%(percent)s%%），即为未完成等级"),
+            item=item.name,
+            percent=f"{ratio * 100:.2f}",
+        )
     return ItemScore(item.code, item.name, item.points, points, item.verified, ratio, bonus), veto
 
 

@@ -33,9 +33,13 @@ from plantrack.core.energy import change_from_growth_rates
 from plantrack.core.generic import Comparator, Number, to_decimal
 from plantrack.core.nodata import NO_DATA, NoData, is_no_data
 
+from .messages import Message, gettext_noop
+
 __all__ = ["AmountGoal", "Forecast", "GoalOutlook", "IntensityGoal", "forecast_year_end"]
 
 _NORMAL = NormalDist()
+
+NO_MONTH_REMAINS = gettext_noop("本年已无剩余月份")
 
 
 @dataclass(frozen=True)
@@ -143,7 +147,9 @@ def forecast_year_end(
         high=high,
         coverage=coverage,
         outlooks=tuple(_outlook(goal, context) for goal in goals),
-        note="" if not is_no_data(sd) else "interval needs two months with last-year values",
+        note=""
+        if not is_no_data(sd)
+        else Message(gettext_noop("区间估计需要至少两个有上年同期数的月份")),
     )
 
 
@@ -186,12 +192,13 @@ def _outlook(goal: Goal, context: _Context) -> GoalOutlook:
             context.projection / context.last_total - 1, goal.gdp_growth
         )
         remaining: Decimal | NoData | None = None
-        effort = "no month remains"
+        effort = Message(NO_MONTH_REMAINS)
         if rest and context.last_rest:
             remaining = (allowed - context.ytd) / context.last_rest - 1
-            effort = (
-                f"energy use must not grow more than {remaining * 100:.2f}% in the remaining "
-                f"{rest} months against the same months of last year"
+            effort = Message(
+                gettext_noop("其余 %(rest)s 个月能源消费量比上年同期增长不得超过 %(percent)s%%"),
+                rest=rest,
+                percent=f"{remaining * 100:.2f}",
             )
         return GoalOutlook(
             goal.label, _probability_below(allowed, context), change, remaining, effort
@@ -203,11 +210,19 @@ def _outlook(goal: Goal, context: _Context) -> GoalOutlook:
             probability = Decimal(1) if context.projection >= goal.value else Decimal(0)
         needed = max(goal.value - context.ytd, Decimal(0))
         per_month = needed / rest if rest else None
-        effort = f"{per_month:.2f} more units needed per month" if rest else "no month remains"
+        effort = (
+            Message(gettext_noop("每月还需完成 %(amount)s"), amount=f"{per_month:.2f}")
+            if rest
+            else Message(NO_MONTH_REMAINS)
+        )
     elif goal.comparator in (Comparator.LE, Comparator.LT):
         probability = below
         per_month = (goal.value - context.ytd) / rest if rest else None
-        effort = f"at most {per_month:.2f} units per month" if rest else "no month remains"
+        effort = (
+            Message(gettext_noop("每月不得超过 %(amount)s"), amount=f"{per_month:.2f}")
+            if rest
+            else Message(NO_MONTH_REMAINS)
+        )
     else:
         raise ValueError(f"goal {goal.label}: comparator {goal.comparator} cannot be forecast")
     return GoalOutlook(goal.label, probability, context.projection, per_month, effort)

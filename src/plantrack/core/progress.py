@@ -37,6 +37,8 @@ from plantrack.core.generic import Comparator, Number, meets, to_decimal
 from plantrack.core.nodata import NO_DATA, NoData, is_no_data
 from plantrack.core.periods import end_date
 
+from .messages import Message, gettext_noop
+
 __all__ = [
     "Observation",
     "Progress",
@@ -244,7 +246,7 @@ def assess_progress(
             period,
             Status.DUE_LATER,
             final=False,
-            note="the target's period has not started",
+            note=Message(gettext_noop("目标期限尚未开始")),
         )
     if is_no_data(observation.value):
         return _result(target, observation, period, Status.NO_DATA, final=final)
@@ -320,7 +322,11 @@ def _milestone(
     elif done_on is not None and done_on <= as_of:
         status = Status.DONE
         if done_on > target.due:
-            note = f"completed {done_on}, after the due date {target.due}"
+            note = Message(
+                gettext_noop("%(done)s 完成，晚于期限 %(due)s"),
+                done=str(done_on),
+                due=str(target.due),
+            )
     else:
         status = Status.OVERDUE if as_of > target.due else Status.DUE_LATER
     return _result(

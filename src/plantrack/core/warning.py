@@ -34,6 +34,8 @@ from plantrack.core.periods import end_date
 from plantrack.core.planfile import PlanFileError, _field_path, _nearest_line, _node_lines
 from plantrack.core.progress import Progress, TargetSpec
 
+from .messages import Message, gettext_noop
+
 __all__ = [
     "RULES_FILE",
     "EarlyWarning",
@@ -328,21 +330,39 @@ def _rate(scheme: Scheme, item: WarningInput) -> EarlyWarning:
         )
 
     if scheme.kinds and item.kind not in scheme.kinds:
-        return result(None, f"scheme rates {', '.join(scheme.kinds)} indicators, not {item.kind}")
+        return result(
+            None,
+            Message(
+                gettext_noop("本方案评价%(kinds)s类指标，不评价%(kind)s类"),
+                kinds="、".join(scheme.kinds),
+                kind=item.kind,
+            ),
+        )
     if scheme.unit is not None and item.unit != scheme.unit:
-        return result(None, f"scheme needs values in {scheme.unit!r}, got {item.unit!r}")
+        return result(
+            None,
+            Message(
+                gettext_noop("本方案要求单位为“%(need)s”，实际为“%(got)s”"),
+                need=scheme.unit,
+                got=item.unit,
+            ),
+        )
     if is_no_data(item.actual) or is_no_data(item.required):
-        return result(None, "no data: nothing reported, or nothing due, for this period")
+        return result(None, Message(gettext_noop("无数据：本期未报送或未到期")))
     values = measures(item)
     for band in scheme.levels:
         undefined = [c.measure for c in band.when if is_no_data(values[c.measure])]
         if undefined:
-            return result(None, f"{', '.join(undefined)} undefined for this input", values)
+            return result(
+                None,
+                Message(gettext_noop("无法计算：%(measures)s"), measures="、".join(undefined)),
+                values,
+            )
         if all(_holds(c, values) for c in band.when):
             return result(band, "", values)
     return result(
         scheme.otherwise,
-        "" if scheme.otherwise else "below every warning level: no warning issued",
+        "" if scheme.otherwise else Message(gettext_noop("未达到任何预警等级，不发预警")),
         values,
     )
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from plantrack.core.nodata import NoData
 
+from .labels import localized
 from .services import TargetProgress
 
 
@@ -29,7 +30,7 @@ def row_as_dict(row: TargetProgress) -> dict[str, Any]:
         "required": number(p.required),
         "gap": number(p.gap),
         "share": number(p.share),
-        "note": p.note,
+        "note": localized(p.note),
         "warning": (
             {
                 "scheme": worst.scheme,
@@ -44,7 +45,7 @@ def row_as_dict(row: TargetProgress) -> dict[str, Any]:
                 "scheme": w.scheme,
                 "severity": w.severity.value if w.severity else None,
                 "label": w.label,
-                "reason": w.reason,
+                "reason": localized(w.reason),
                 "verified": w.verified,
             }
             for w in row.warnings

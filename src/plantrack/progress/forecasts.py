@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from plantrack.core import expressions
 from plantrack.core.expressions import Arith, Call, Num, Ref
 from plantrack.core.forecast import AmountGoal, Forecast, IntensityGoal, forecast_year_end
@@ -26,6 +28,7 @@ from plantrack.core.nodata import NO_DATA, NoData
 from plantrack.core.periods import Period
 from plantrack.plans.models import Plan, Target, TargetShare
 
+from .labels import localized
 from .services import Loaded, TargetProgress, _elements, _revision, compiled_indicators
 
 FORECAST_KINDS = {"amount", "count", "change"}
@@ -201,9 +204,9 @@ def _forecast(
     last_total = _total(last)
     growth = _divisor_growth(shape, region, as_of, compiled, loaded)
     if shape.kind == "intensity" and growth is NO_DATA:
-        return _unforecast(as_of, usable, "缺少分母（地区生产总值）的年初至今数据")
+        return _unforecast(as_of, usable, _("缺少分母（地区生产总值）的年初至今数据"))
     if shape.kind == "growth" and not isinstance(last_total, Decimal):
-        return _unforecast(as_of, usable, "缺少上年全年数据")
+        return _unforecast(as_of, usable, _("缺少上年全年数据"))
     core_goals = [_core_goal(shape, t, v, last_total, growth) for t, v in usable]
     result = forecast_year_end(now, last, core_goals)
     return _in_target_terms(shape, result, usable, last_total, growth)
@@ -290,7 +293,9 @@ def _in_target_terms(
             LevelOutlook(t.code, t.level, v, o.probability, o.remaining)
             for (t, v), o in zip(goals, result.outlooks, strict=True)
         ],
-        note="" if isinstance(result.projection, Decimal) else "数据不全（缺少某月数据），无法预测",
+        note=""
+        if isinstance(result.projection, Decimal)
+        else _("数据不全（缺少某月数据），无法预测"),
     )
 
 
@@ -333,5 +338,5 @@ def forecast_as_dict(forecast: TargetForecast | None) -> dict[str, Any] | None:
             }
             for level in forecast.levels
         ],
-        "note": forecast.note,
+        "note": localized(forecast.note),
     }

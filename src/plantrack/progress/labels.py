@@ -1,6 +1,9 @@
 """Chinese names of progress statuses and warning severities, for pages and reports."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from plantrack.core.messages import Message
 
 STATUS = {
     "achieved": _("已完成"),
@@ -15,3 +18,8 @@ STATUS = {
 }
 
 SEVERITY = {"red": _("红色"), "orange": _("橙色"), "yellow": _("黄色"), "green": _("绿色")}
+
+
+def localized(text: str) -> str:
+    """A text from the core in the active language: core messages keep template and values."""
+    return text.in_language(gettext) if isinstance(text, Message) else text

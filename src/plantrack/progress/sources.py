@@ -53,7 +53,7 @@ def load_values(
     )
     if elements is not None:
         rows = rows.filter(element__code__in=list(elements))
-    rows = rows.values_list(
+    selected = rows.values_list(
         "element__code",
         "vintage",
         "value",
@@ -65,7 +65,9 @@ def load_values(
     values: dict[tuple[str, str, int], Decimal] = {}
     ranks: dict[tuple[str, str, int], int] = {}
     own_region = plan.region.code
-    for element, vintage, value, period_text, region, enterprise_region in rows.iterator(2000):
+    for element, vintage, value, period_text, region, enterprise_region in selected.iterator(2000):
+        if value is None:  # excluded by the query; says so to the type checker
+            continue
         key = (element, region or enterprise_region or own_region, _period_key(period_text))
         rank = VINTAGE_RANK[vintage]
         if ranks.get(key, -1) < rank:
