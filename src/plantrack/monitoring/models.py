@@ -1,1 +1,300 @@
-"""在线监测（HJ 212）."""
+"""Online monitoring (在线监测): what the HJ 212 receiver knows and stores.
+
+For readers of these tables (the ``quality`` app computes rates, exceedances, AQI and water
+classes from them):
+
+- ``MonitoredSource``: one data logger, identified by its ``mn`` (unique). Either an outlet of
+  an enterprise (``enterprise`` set; ST 31 flue gas, 32 waste water, ...) or a station
+  (``enterprise`` empty; ST 22 air quality station, 21 surface-water section). ``region`` is
+  always set (the enterprise's region or the station's city/county) and is what access filters
+  on. ``system`` is the HJ 212 ST code; ``protocol`` "2017" or "2005"; ``targets`` the plan
+  targets the source counts towards; ``water_class`` the functional-zone class (1-5) a
+  water section must meet; ``is_demo`` marks 演示数据.
+- ``SourcePollutant``: a pollutant a source must report (2017 code, e.g. ``w01018``), with its
+  hourly-average emission limit (``limit``, ``limit_unit``, ``limit_standard``, and
+  ``limit_kind``: the value kind the limit applies to, ``Avg`` or ``ZsAvg`` for converted flue
+  gas values) and the expected reporting of each data command: ``rtd_interval`` seconds for
+  2011, ``minute_interval`` minutes for 2051, ``reports_hourly`` for 2061, ``reports_daily``
+  for 2031 (an expected-count basis for transmission rates).
+- ``Reading``: one value: ``source``, ``pollutant`` (always the 2017 code; 2005 codes are
+  mapped on receipt), ``time`` (the packet's DataTime, aware; for 2051/2061/2031 the start of
+  the interval, for 2011 the sampling moment), ``cn`` (2011/2051/2061/2031/...), ``kind``
+  (Rtd, Avg, Min, Max, Cou, ZsRtd, ZsAvg, ZsMin, ZsMax, Data, DayData, NightData, RS, RT),
+  ``value`` (Decimal as sent), ``flag`` (data flag, e.g. N/F/M/S/D/C/T/B; empty if none sent),
+  ``qn`` and ``received_at``. Unique on (source, pollutant, time, cn, kind): the same QN re-sent
+  (or the same interval re-uploaded) is stored once, the first value kept; the same index
+  serves reads by source, pollutant and time range.
+- ``ReceiverEvent``: the log of refused or deviating packets and dropped connections (time,
+  peer, MN if known, kind, reason, an excerpt of the bytes).
+- ``ReceiverCounter``: per MN and day (Beijing date), counts of frames accepted, malformed,
+  wrong CRC, wrong length, oversized, unknown MN, wrong password, duplicates, deviations,
+  timeouts and readings stored; ``source`` is set when the MN is registered (frames that could
+  not be attributed to an MN count under ``mn=""``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from plantrack.core.hj212 import System
+
+
+class SystemCode(models.TextChoices):
+    """The HJ 212-2017 表5 system codes a source can have."""
+
+    SURFACE_WATER_QUALITY = System.SURFACE_WATER_QUALITY.value, _("21 地表水质量监测")
+    AIR_QUALITY = System.AIR_QUALITY.value, _("22 空气质量监测")
+    NOISE_QUALITY = System.NOISE_QUALITY.value, _("23 声环境质量监测")
+    GROUNDWATER_QUALITY = System.GROUNDWATER_QUALITY.value, _("24 地下水质量监测")
+    SOIL_QUALITY = System.SOIL_QUALITY.value, _("25 土壤质量监测")
+    SEAWATER_QUALITY = System.SEAWATER_QUALITY.value, _("26 海水质量监测")
+    VOC_QUALITY = System.VOC_QUALITY.value, _("27 挥发性有机物监测")
+    AIR_SOURCE = System.AIR_SOURCE.value, _("31 大气环境污染源")
+    SURFACE_WATER_SOURCE = System.SURFACE_WATER_SOURCE.value, _("32 地表水体环境污染源")
+    GROUNDWATER_SOURCE = System.GROUNDWATER_SOURCE.value, _("33 地下水体环境污染源")
+    SEA_SOURCE = System.SEA_SOURCE.value, _("34 海洋环境污染源")
+    SOIL_SOURCE = System.SOIL_SOURCE.value, _("35 土壤环境污染源")
+    NOISE_SOURCE = System.NOISE_SOURCE.value, _("36 声环境污染源")
+    VIBRATION_SOURCE = System.VIBRATION_SOURCE.value, _("37 振动环境污染源")
+    RADIOACTIVE_SOURCE = System.RADIOACTIVE_SOURCE.value, _("38 放射性环境污染源")
+    DUST_SOURCE = System.DUST_SOURCE.value, _("39 工地扬尘污染源")
+    ELECTROMAGNETIC_SOURCE = System.ELECTROMAGNETIC_SOURCE.value, _("41 电磁环境污染源")
+    FLUE_GAS_PROCESS = System.FLUE_GAS_PROCESS.value, _("51 烟气排放过程监控")
+    WASTEWATER_PROCESS = System.WASTEWATER_PROCESS.value, _("52 污水排放过程监控")
+
+
+class Protocol(models.TextChoices):
+    HJ212_2017 = "2017", _("HJ 212-2017")
+    HJ212_2005 = "2005", _("HJ/T 212-2005")
+
+
+class MonitoredSource(models.Model):
+    """A data logger registered with PlanTrack: an enterprise's outlet or a station.
+
+    ``password`` is kept as the logger sends it. HJ 212 (表3 PW) carries it in clear text in
+    every packet, so it protects nothing against anyone who can read the traffic; it is a
+    configuration value the administrator must be able to read back to set up the logger, and
+    checking it against a slow hash on every packet would cost the receiver most of its time.
+    """
+
+    mn = models.CharField(_("MN 编码"), max_length=32, unique=True)
+    password = models.CharField(_("访问密码"), max_length=16)
+    name = models.CharField(_("名称"), max_length=200)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="monitored_sources",
+    )
+    outlet_code = models.CharField(_("排放口编号"), max_length=32, blank=True)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("所在地区"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    system = models.CharField(_("系统编码 ST"), max_length=2, choices=SystemCode.choices)
+    protocol = models.CharField(
+        _("协议版本"), max_length=4, choices=Protocol.choices, default=Protocol.HJ212_2017
+    )
+    water_class = models.PositiveSmallIntegerField(
+        _("水功能区目标类别"),
+        null=True,
+        blank=True,
+        help_text=_("地表水断面按 GB 3838-2002 应达到的类别（1-5）"),
+    )
+    targets = models.ManyToManyField(
+        "plans.Target", verbose_name=_("计入的目标"), blank=True, related_name="+"
+    )
+    active = models.BooleanField(_("启用"), default=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+    registered_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("监测点")
+        verbose_name_plural = _("监测点")
+        ordering = ["region__code", "mn"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.mn}）"
+
+    @property
+    def is_station(self) -> bool:
+        """An environmental-quality station (表5 codes 10-29), not a pollution source."""
+        return self.system < "30"
+
+
+class LimitKind(models.TextChoices):
+    AVG = "Avg", _("小时均值")
+    ZS_AVG = "ZsAvg", _("小时折算均值")
+
+
+class SourcePollutant(models.Model):
+    """A pollutant a source reports, its emission limit and how often it must be reported."""
+
+    source = models.ForeignKey(
+        MonitoredSource,
+        verbose_name=_("监测点"),
+        on_delete=models.CASCADE,
+        related_name="pollutants",
+    )
+    code = models.CharField(_("污染物编码"), max_length=16, help_text=_("HJ 212-2017 附录B 编码"))
+    limit = models.DecimalField(
+        _("小时均值排放限值"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    limit_unit = models.CharField(_("限值单位"), max_length=20, blank=True)
+    limit_standard = models.CharField(_("限值依据"), max_length=100, blank=True)
+    limit_kind = models.CharField(
+        _("限值对应的数据"), max_length=8, choices=LimitKind.choices, default=LimitKind.AVG
+    )
+    rtd_interval = models.PositiveIntegerField(
+        _("实时数据间隔（秒）"), null=True, blank=True, help_text=_("2011，空表示不要求")
+    )
+    minute_interval = models.PositiveSmallIntegerField(
+        _("分钟数据间隔（分钟）"), null=True, blank=True, help_text=_("2051，空表示不要求")
+    )
+    reports_hourly = models.BooleanField(_("上报小时数据（2061）"), default=True)
+    reports_daily = models.BooleanField(_("上报日数据（2031）"), default=True)
+
+    class Meta:
+        verbose_name = _("监测因子")
+        verbose_name_plural = _("监测因子")
+        ordering = ["source", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "code"], name="monitoring_pollutant_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.mn} {self.code}"
+
+
+class Reading(models.Model):
+    """One value received from a data logger (one pollutant, one value kind, one data time)."""
+
+    source = models.ForeignKey(
+        MonitoredSource, verbose_name=_("监测点"), on_delete=models.CASCADE, related_name="+"
+    )
+    pollutant = models.CharField(_("污染物编码"), max_length=16)
+    time = models.DateTimeField(_("数据时间"))
+    cn = models.CharField(_("命令编码 CN"), max_length=4)
+    kind = models.CharField(_("数据类型"), max_length=10)
+    value = models.DecimalField(_("数值"), max_digits=24, decimal_places=6)
+    flag = models.CharField(_("数据标记"), max_length=4, blank=True)
+    qn = models.CharField(_("请求编码 QN"), max_length=20, blank=True)
+    received_at = models.DateTimeField(_("接收时间"))
+
+    class Meta:
+        verbose_name = _("监测数据")
+        verbose_name_plural = _("监测数据")
+        constraints = [
+            # Re-sent packets (same QN, same DataTime) must be stored once; this key is also
+            # the index for reads by source, pollutant and time range.
+            models.UniqueConstraint(
+                fields=["source", "pollutant", "time", "cn", "kind"],
+                name="monitoring_reading_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pollutant}-{self.kind}={self.value} @ {self.time:%Y-%m-%d %H:%M}"
+
+
+class EventKind(models.TextChoices):
+    GARBAGE = "garbage", _("包头前的无效字节")
+    MALFORMED = "malformed", _("格式错误")
+    LENGTH = "length", _("长度错误")
+    CRC = "crc", _("CRC 校验错误")
+    OVERSIZE = "oversize", _("超长数据包")
+    UNKNOWN_MN = "unknown_mn", _("未登记的 MN")
+    WRONG_PASSWORD = "wrong_password", _("密码错误")
+    INACTIVE = "inactive", _("监测点已停用")
+    DEVIATION = "deviation", _("不符合标准（已接收并记录）")
+    REFUSED = "refused", _("不符合标准（已拒收）")
+    IDLE = "idle", _("连接空闲超时")
+    OVERFLOW = "overflow", _("缓冲区溢出")
+    SPLIT = "split", _("分包未能拼合")
+
+
+class ReceiverEvent(models.Model):
+    """A refused or deviating packet, or a connection the receiver dropped."""
+
+    time = models.DateTimeField(_("时间"), db_index=True)
+    peer = models.CharField(_("对端地址"), max_length=64)
+    mn = models.CharField(_("MN 编码"), max_length=32, blank=True)
+    source = models.ForeignKey(
+        MonitoredSource,
+        verbose_name=_("监测点"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=EventKind.choices)
+    reason = models.CharField(_("原因"), max_length=300)
+    excerpt = models.CharField(_("数据片段"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("接收日志")
+        verbose_name_plural = _("接收日志")
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["source", "time"], name="monitoring_event_source")]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M:%S} {self.peer} {self.kind}"
+
+
+# The counter columns, in the order the receiver writes them.
+COUNTER_FIELDS = (
+    "frames_ok",
+    "malformed",
+    "bad_crc",
+    "bad_length",
+    "oversized",
+    "unknown_mn",
+    "wrong_password",
+    "duplicates",
+    "deviations",
+    "timeouts",
+    "readings",
+)
+
+
+class ReceiverCounter(models.Model):
+    """What the receiver did with one MN's frames on one day (Beijing date)."""
+
+    mn = models.CharField(_("MN 编码"), max_length=32, blank=True)
+    day = models.DateField(_("日期"))
+    source = models.ForeignKey(
+        MonitoredSource,
+        verbose_name=_("监测点"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="counters",
+    )
+    frames_ok = models.PositiveBigIntegerField(_("接收的数据包"), default=0)
+    malformed = models.PositiveBigIntegerField(_("格式错误"), default=0)
+    bad_crc = models.PositiveBigIntegerField(_("CRC 错误"), default=0)
+    bad_length = models.PositiveBigIntegerField(_("长度错误"), default=0)
+    oversized = models.PositiveBigIntegerField(_("超长"), default=0)
+    unknown_mn = models.PositiveBigIntegerField(_("未登记 MN"), default=0)
+    wrong_password = models.PositiveBigIntegerField(_("密码错误"), default=0)
+    duplicates = models.PositiveBigIntegerField(_("重复数据包"), default=0)
+    deviations = models.PositiveBigIntegerField(_("不符合标准"), default=0)
+    timeouts = models.PositiveBigIntegerField(_("超时断开"), default=0)
+    readings = models.PositiveBigIntegerField(_("保存的数据"), default=0)
+
+    class Meta:
+        verbose_name = _("接收计数")
+        verbose_name_plural = _("接收计数")
+        ordering = ["-day", "mn"]
+        constraints = [
+            models.UniqueConstraint(fields=["mn", "day"], name="monitoring_counter_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mn or '-'} {self.day}"
