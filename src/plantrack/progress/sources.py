@@ -35,11 +35,14 @@ class Loaded:
 def load_values(
     plan: Plan, years: range, as_of: Period, elements: Collection[str] | None = None
 ) -> Loaded:
-    """Every approved value of the plan in ``years`` (latest vintage of each), by unit region.
+    """Every approved value of the plan in ``years`` (latest vintage of each), by region.
 
-    A department reports for the plan's own region (the province); an enterprise for the
-    region it is in. ``elements`` narrows the read to the data elements a recompute needs:
-    a province total rolls up every county, so reading all elements is most of its cost.
+    A region reports its own figure. A department reports for the plan's own region (the
+    province) and an enterprise for the region it is in: several of them can report the same
+    element there, so their values are added up for a summed element (and left out for any
+    other, which has no total); a region's own report of the same figure wins over them.
+    ``elements`` narrows the read to the data elements a recompute needs: a province total
+    rolls up every county, so reading all elements is most of its cost.
     """
     rows = Value.objects.filter(
         submission__data_set__plan=plan,
@@ -60,26 +63,41 @@ def load_values(
         "submission__period",
         "submission__region__code",
         "submission__enterprise__region__code",
+        "submission__unit_key",
     )
+    aggregation = dict(DataElement.objects.filter(plan=plan).values_list("code", "aggregation"))
     # One pass keyed as RollupSource keys its values: this loop is most of a recompute.
     values: dict[tuple[str, str, int], Decimal] = {}
     ranks: dict[tuple[str, str, int], int] = {}
+    by_unit: dict[tuple[str, str, int], dict[str, tuple[int, Decimal]]] = defaultdict(dict)
     own_region = plan.region.code
-    for element, vintage, value, period_text, region, enterprise_region in selected.iterator(2000):
+    for element, vintage, value, period_text, region, enterprise_region, unit in selected.iterator(
+        2000
+    ):
         if value is None:  # excluded by the query; says so to the type checker
             continue
-        key = (element, region or enterprise_region or own_region, _period_key(period_text))
         rank = VINTAGE_RANK[vintage]
+        if region is None:
+            units = by_unit[(element, enterprise_region or own_region, _period_key(period_text))]
+            if units.get(unit, (-1,))[0] < rank:
+                units[unit] = (rank, value)
+            continue
+        key = (element, region, _period_key(period_text))
         if ranks.get(key, -1) < rank:
             ranks[key] = rank
             values[key] = value
+    for key, units in by_unit.items():
+        if key in values or (len(units) > 1 and aggregation.get(key[0]) != "sum"):
+            continue
+        # A total is as firm as its least firm part.
+        ranks[key] = min(rank for rank, _ in units.values())
+        values[key] = sum((value for _, value in units.values()), Decimal(0))
     children: dict[str, list[str]] = defaultdict(list)
     for code, parent in Region.objects.valid_on(end_date(as_of)).values_list(
         "code", "parent__code"
     ):
         if parent:
             children[parent].append(code)
-    aggregation = dict(DataElement.objects.filter(plan=plan).values_list("code", "aggregation"))
     frequency = dict(
         plan.data_sets.values_list("fields__element__code", "frequency").order_by("frequency")
     )
