@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("<slug:code>/", views.overview, name="dashboard"),
+    path("<slug:code>/tables/<slug:table>.xlsx", views.table_xlsx, name="dashboard-xlsx"),
+]

@@ -20,7 +20,7 @@ def _plan(code: str) -> Plan:
 def home(request: HttpRequest) -> HttpResponse:
     plans = list(Plan.objects.all())
     if len(plans) == 1:
-        return redirect("plan", code=plans[0].code)
+        return redirect("dashboard", code=plans[0].code)
     return render(request, "web/home.html", {"plans": plans})
 
 

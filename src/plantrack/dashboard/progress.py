@@ -1,0 +1,169 @@
+"""Progress as the dashboard reads it: computed once per plan state and month, then reused.
+
+A whole-plan compute takes about half a second on the demo data; pages that many officials
+open at once must not repeat it. Results are kept in this process, keyed by the month and by
+a fingerprint of everything they are computed from (the loaded plan revision, the last change
+to reported values or to a submission, the last target adjustment), so a new approval, vintage
+or decomposition is seen on the next request without any invalidation call.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.db.models import Max
+
+from plantrack.core.periods import Period
+from plantrack.core.progress import assess_progress
+from plantrack.plans.models import Plan, PlanRevision, Target, TargetAdjustment, TargetShare
+from plantrack.progress.services import (
+    INHERITED_KINDS,
+    Loaded,
+    TargetProgress,
+    _observe,
+    _revision,
+    _schemes,
+    _spec,
+    _warnings,
+    compiled_indicators,
+    compute,
+    load,
+)
+from plantrack.regions.models import Region
+from plantrack.reporting.models import Submission, ValueChange
+
+T = TypeVar("T")
+_LOCK = threading.Lock()
+_CACHE: OrderedDict[tuple, object] = OrderedDict()
+_CACHE_SIZE = 256
+
+
+def fingerprint(plan: Plan) -> tuple:
+    """What a cached result depends on; any change to it makes the cache miss."""
+    revision = PlanRevision.objects.filter(plan=plan).aggregate(m=Max("pk"))["m"]
+    changed = ValueChange.objects.aggregate(m=Max("pk"))["m"]
+    submitted = Submission.objects.filter(data_set__plan=plan).aggregate(m=Max("updated_at"))["m"]
+    adjusted = TargetAdjustment.objects.filter(target__plan=plan).aggregate(m=Max("pk"))["m"]
+    shares = TargetShare.objects.filter(target__plan=plan).aggregate(m=Max("pk"))["m"]
+    return (plan.pk, revision, changed, submitted, adjusted, shares)
+
+
+def cached(key: tuple, make: Callable[[], T]) -> T:
+    """``make()`` once per key in this process (least recently used keys are dropped)."""
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]  # type: ignore[return-value]
+    value = make()
+    with _LOCK:
+        _CACHE[key] = value
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return value
+
+
+def clear() -> None:
+    with _LOCK:
+        _CACHE.clear()
+
+
+def loaded(plan: Plan, month: Period, state: tuple) -> Loaded:
+    return cached(("loaded", state, month.key), lambda: load(plan, month))
+
+
+def plan_rows(plan: Plan, month: Period, state: tuple) -> list[TargetProgress]:
+    """Every target at every region it is tracked at, as of ``month``."""
+    return cached(
+        ("rows", state, month.key),
+        lambda: compute(plan, month, loaded=loaded(plan, month, state)),
+    )
+
+
+def inherited_by_counties(target: Target) -> bool:
+    """Whether a county can be read against the target as a city is (a provincial rate or
+    level, not decomposed by scope): the same rule as a city inheriting it."""
+    indicator = target.indicator
+    return (
+        target.kind == Target.Kind.QUANTITATIVE
+        and indicator is not None
+        and target.region.level == "province"
+        and indicator.kind in INHERITED_KINDS
+        and not target.scope
+    )
+
+
+def county_rows(
+    plan: Plan, month: Period, state: tuple, counties: list[Region], targets: list[Target]
+) -> list[TargetProgress]:
+    """Progress of counties against the provincial targets they inherit, for drill-down.
+
+    ``progress.services.compute`` tracks targets at the regions the plan assigns them (the
+    province, its cities, shares); a county is read here with the same expressions, rules
+    and warning schemes, for reference only (the plan sets no county targets).
+    """
+
+    def make() -> list[TargetProgress]:
+        return _county_rows(plan, month, loaded(plan, month, state), counties, targets)
+
+    key = ("counties", state, month.key, tuple(c.code for c in counties))
+    return cached(key + (tuple(t.pk for t in targets),), make)
+
+
+def _county_rows(
+    plan: Plan, month: Period, source: Loaded, counties: list[Region], targets: list[Target]
+) -> list[TargetProgress]:
+    compiled = compiled_indicators(plan.pk, _revision(plan))
+    schemes = _schemes()
+    rows = []
+    for target in targets:
+        if not inherited_by_counties(target):
+            continue
+        spec = _spec(target)
+        for county in counties:
+            observation, period = _observe(target, county, month, source, compiled)
+            progress = assess_progress(spec, observation, period)
+            row = TargetProgress(target, county, True, progress)
+            row.warnings = _warnings(plan, target, spec, county, progress, schemes)
+            rows.append(row)
+    return rows
+
+
+def region_rows(
+    plan: Plan, month: Period, state: tuple, region: Region, targets: list[Target]
+) -> list[TargetProgress]:
+    """The targets' rows at one region (a county's read by :func:`county_rows`)."""
+    if region.level == "county":
+        return county_rows(plan, month, state, [region], targets)
+    wanted = {t.pk for t in targets}
+    return [
+        r
+        for r in plan_rows(plan, month, state)
+        if r.region.code == region.code and r.target.pk in wanted
+    ]
+
+
+def trend(
+    plan: Plan, month: Period, state: tuple, region: Region, targets: list[Target]
+) -> list[tuple[Period, list[TargetProgress]]]:
+    """The targets at ``region`` month by month, January to ``month``.
+
+    Every month is computed from the values loaded for ``month`` (they hold the whole year
+    and the year before), so a trend costs one read of the values.
+    """
+
+    def make() -> list[tuple[Period, list[TargetProgress]]]:
+        source = loaded(plan, month, state)
+        points = []
+        for number in range(1, month.month + 1):  # type: ignore[operator]
+            current = Period(month.year, month=number)
+            if region.level == "county":
+                rows = _county_rows(plan, current, source, [region], targets)
+            else:
+                rows = compute(plan, current, targets=targets, regions=[region.code], loaded=source)
+            points.append((current, rows))
+        return points
+
+    return cached(("trend", state, month.key, region.code, tuple(t.pk for t in targets)), make)
