@@ -1,0 +1,171 @@
+"""``plantrack hj212 send``: a small HJ 212 client that replays frames or simulates loggers.
+
+Simulated loggers send minute data (2051, HJ 212-2017 表9) for four flue-gas pollutants with
+Flag=5 (2017, answer required) or, with ``version="2005"``, 2005-style packets (2005 codes,
+14-digit MN, no Flag, hence no answer). Frames are built before the clock starts so the
+client's own CPU goes to sending, not to building.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from plantrack.core.hj212 import BEIJING, CpValue, build
+
+_POLLUTANTS_2017 = (("a21026", "35.2"), ("a21002", "80.1"), ("a34013", "8.5"), ("a19001", "9.8"))
+_POLLUTANTS_2005 = (("02", "35.2"), ("03", "80.1"), ("01", "8.5"), ("S01", "9.8"))
+START = datetime(2011, 6, 1, tzinfo=BEIJING)
+
+
+def logger_mn(prefix: str, index: int, version: str = "2017") -> str:
+    """The MN of simulated logger ``index``: 24 hex characters (2017) or 14 digits (2005)."""
+    width = 24 if version == "2017" else 14
+    return f"{prefix}{index:0{width - len(prefix)}d}"[:width]
+
+
+def minute_frame(
+    mn: str, minute: int, *, version: str = "2017", password: str = "123456", answer: bool = True
+) -> bytes:
+    """Minute data of simulated minute ``minute`` (from 2011-06-01 00:00, Beijing time)."""
+    at = START + timedelta(minutes=minute)
+    groups: list[dict[str, CpValue]] = [{"DataTime": at}]
+    codes = _POLLUTANTS_2017 if version == "2017" else _POLLUTANTS_2005
+    for code, base in codes:
+        value = Decimal(base) + Decimal(minute % 17) / 10
+        groups.append(
+            {f"{code}-Avg": value, f"{code}-Max": value + 1, f"{code}-Cou": Decimal("0.123")}
+            | {f"{code}-Flag": "N"}
+        )
+    if version == "2005":
+        return build(st="31", cn="2051", mn=mn, pw=password, cp=groups)
+    qn = f"{at:%Y%m%d%H%M%S}{minute % 1000:03d}"
+    return build(qn=qn, st="31", cn="2051", mn=mn, pw=password, flag=5 if answer else 4, cp=groups)
+
+
+@dataclass
+class Result:
+    """What a send run did."""
+
+    sent: int = 0
+    answers: int = 0
+    connections: int = 0
+    failed_connections: int = 0
+    seconds: float = 0.0
+    received: list[bytes] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.sent / self.seconds if self.seconds else 0.0
+
+
+async def replay(host: str, port: int, frames: list[bytes], *, wait: float = 1.0) -> Result:
+    """Send ``frames`` in order on one connection; collect what comes back."""
+    result = Result(connections=1)
+    reader, writer = await asyncio.open_connection(host, port)
+    started = time.perf_counter()
+    for frame in frames:
+        writer.write(frame)
+        result.sent += 1
+    await writer.drain()
+    buffer = b""
+    while True:
+        try:
+            chunk = await asyncio.wait_for(reader.read(65536), wait)
+        except TimeoutError:
+            break
+        if not chunk:
+            break
+        buffer += chunk
+    result.received = [line + b"\n" for line in buffer.split(b"\n") if line]
+    result.answers = len(result.received)
+    result.seconds = time.perf_counter() - started
+    writer.close()
+    return result
+
+
+def read_replay_file(path: Path) -> list[bytes]:
+    """One frame per line; a missing CR LF is added, anything else is sent as written."""
+    return [line.rstrip(b"\r") + b"\r\n" for line in path.read_bytes().split(b"\n") if line.strip()]
+
+
+async def simulate(
+    host: str,
+    port: int,
+    loggers: int,
+    *,
+    rate: float = 0.0,
+    duration: float = 10.0,
+    frames_per_logger: int = 100,
+    prefix: str = "3301000000",
+    version: str = "2017",
+    window: int = 16,
+    first_minute: int = 0,
+) -> Result:
+    """``loggers`` connections sending distinct minute frames for ``duration`` seconds.
+
+    ``rate`` is the total packets per second (0 = as fast as the server answers); each logger
+    keeps at most ``window`` unanswered packets in flight (2017; 2005 packets get no answer).
+    A logger stops early when it has sent its ``frames_per_logger`` frames.
+    """
+    result = Result()
+    answered = version == "2017"
+    built = [
+        [
+            minute_frame(logger_mn(prefix, i, version), first_minute + m, version=version)
+            for m in range(frames_per_logger)
+        ]
+        for i in range(loggers)
+    ]
+    per_logger_gap = loggers / rate if rate else 0.0
+    deadline = time.perf_counter() + duration
+
+    async def run(frames: list[bytes]) -> None:
+        try:
+            reader, writer = await asyncio.open_connection(host, port)
+        except OSError:
+            result.failed_connections += 1
+            return
+        result.connections += 1
+        acked = 0
+        sent = 0
+
+        async def read_answers() -> None:
+            nonlocal acked
+            while True:
+                chunk = await reader.read(65536)
+                if not chunk:
+                    return
+                acked += chunk.count(b"\r\n")
+                result.answers += chunk.count(b"\r\n")
+
+        reading = asyncio.create_task(read_answers())
+        try:
+            for frame in frames:
+                if time.perf_counter() > deadline:
+                    break
+                while answered and sent - acked >= window and not reading.done():
+                    await asyncio.sleep(0.002)
+                writer.write(frame)
+                sent += 1
+                result.sent += 1
+                if per_logger_gap:
+                    await asyncio.sleep(per_logger_gap)
+                elif sent % window == 0:
+                    await writer.drain()
+            await writer.drain()
+            end = time.perf_counter() + 5.0
+            while answered and acked < sent and time.perf_counter() < end and not reading.done():
+                await asyncio.sleep(0.01)
+        finally:
+            reading.cancel()
+            writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(run(frames) for frames in built))
+    result.seconds = time.perf_counter() - started
+    return result

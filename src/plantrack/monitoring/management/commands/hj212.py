@@ -1,0 +1,131 @@
+"""``plantrack hj212 serve|send``: the HJ 212 receiver and a test client."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from plantrack.monitoring import client
+from plantrack.monitoring.receiver import Settings, serve
+
+
+class Command(BaseCommand):
+    help = "HJ 212 数据接收：plantrack hj212 serve|send"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        s = sub.add_parser("serve", help="接收数采仪数据（HJ 212-2017、HJ/T 212-2005）")
+        s.add_argument("--host", default="127.0.0.1")
+        s.add_argument("--port", type=int, default=9212)
+        s.add_argument("--workers", type=int, default=1, help="进程数（SO_REUSEPORT）")
+        s.add_argument("--reuse-port", action="store_true")
+        s.add_argument("--idle-timeout", type=float, default=300.0, help="空闲断开（秒）")
+        s.add_argument("--frame-timeout", type=float, default=60.0, help="未完成数据包（秒）")
+        s.add_argument("--batch-rows", type=int, default=5000)
+        s.add_argument("--flush-ms", type=int, default=200)
+        c = sub.add_parser("send", help="回放数据包或模拟数采仪")
+        c.add_argument("--host", default="127.0.0.1")
+        c.add_argument("--port", type=int, default=9212)
+        what = c.add_mutually_exclusive_group(required=True)
+        what.add_argument("--replay", type=Path, help="每行一个数据包的文件")
+        what.add_argument("--simulate", type=int, metavar="N", help="模拟 N 台数采仪")
+        c.add_argument("--rate", type=float, default=0.0, help="总发送速率（包/秒，0 为不限）")
+        c.add_argument("--duration", type=float, default=10.0, help="秒")
+        c.add_argument("--frames", type=int, default=100, help="每台数采仪最多发送的包数")
+        c.add_argument("--first-minute", type=int, default=0, help="第一包的数据时间（分钟）")
+        c.add_argument("--mn-prefix", default="3301000000")
+        c.add_argument("--version", choices=["2017", "2005"], default="2017")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "serve":
+            self.serve(options)
+        else:
+            self.send(options)
+
+    def serve(self, options: dict[str, Any]) -> None:
+        if options["workers"] > 1:
+            self.serve_workers(options)
+            return
+        settings = Settings(
+            idle_timeout=options["idle_timeout"],
+            frame_timeout=options["frame_timeout"],
+            batch_rows=options["batch_rows"],
+            flush_ms=options["flush_ms"],
+        )
+
+        async def main() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+
+            def ready(port: int) -> None:
+                self.stdout.write(f"HJ 212 接收服务：{options['host']}:{port}（pid {os.getpid()}）")
+                self.stdout.flush()
+
+            receiver = await serve(
+                options["host"],
+                options["port"],
+                settings=settings,
+                reuse_port=options["reuse_port"],
+                ready=ready,
+                stop=stop,
+            )
+            self.stdout.write(
+                f"已停止：收到 {receiver.packets} 个数据包，写入 {receiver.writer.rows_written} 条数据"
+            )
+
+        asyncio.run(main())
+
+    def serve_workers(self, options: dict[str, Any]) -> None:
+        """N processes on one port (SO_REUSEPORT): the kernel spreads connections over them."""
+        argv = [sys.argv[0], "hj212", "serve", "--reuse-port", "--workers", "1"]
+        for name in ("host", "port", "idle_timeout", "frame_timeout", "batch_rows", "flush_ms"):
+            argv += [f"--{name.replace('_', '-')}", str(options[name])]
+        children = [subprocess.Popen(argv) for _ in range(options["workers"])]
+
+        def forward(signum: int, _frame: object) -> None:
+            for child in children:
+                child.send_signal(signum)
+
+        signal.signal(signal.SIGINT, forward)
+        signal.signal(signal.SIGTERM, forward)
+        codes = [child.wait() for child in children]
+        if any(codes):
+            raise CommandError(f"接收进程退出码：{codes}")
+
+    def send(self, options: dict[str, Any]) -> None:
+        host, port = options["host"], options["port"]
+        if options["replay"] is not None:
+            path: Path = options["replay"]
+            if not path.exists():
+                raise CommandError(f"--replay：文件 {path} 不存在")
+            frames = client.read_replay_file(path)
+            result = asyncio.run(client.replay(host, port, frames))
+            for line in result.received:
+                self.stdout.write(line.decode("utf-8", "backslashreplace").rstrip())
+        else:
+            result = asyncio.run(
+                client.simulate(
+                    host,
+                    port,
+                    options["simulate"],
+                    rate=options["rate"],
+                    duration=options["duration"],
+                    frames_per_logger=options["frames"],
+                    prefix=options["mn_prefix"],
+                    version=options["version"],
+                    first_minute=options["first_minute"],
+                )
+            )
+        self.stdout.write(
+            f"连接 {result.connections}（失败 {result.failed_connections}），发送 {result.sent} 包，"
+            f"应答 {result.answers}，{result.seconds:.2f} 秒，{result.rate:,.0f} 包/秒"
+        )

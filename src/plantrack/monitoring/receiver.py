@@ -1,0 +1,414 @@
+"""The HJ 212 receiver: an asyncio TCP server for data loggers (HJ 212-2017, HJ/T 212-2005).
+
+Each connection cuts frames with :class:`~plantrack.core.hj212.StreamDecoder` (resync at the
+next ``##``, bounded buffer), parses them, checks MN and password against the registry, answers
+what the Flag asks (9014 for uploads, 9013 for notices: :func:`~plantrack.core.hj212.respond`,
+one answer per part of a split packet), joins split packets, and queues the readings of data
+uploads. Rows, counters and log events are flushed every ``flush_ms`` (or ``batch_rows`` rows)
+to the :class:`~plantrack.monitoring.store.Writer` thread. Nothing a peer sends can stop the
+server: every error is counted for the MN it can be attributed to and logged (at most
+``events_per_minute`` log rows per connection and kind; the counters count all).
+
+Declared rules beyond the parser's :class:`~plantrack.core.hj212.Rules`:
+- refused packets (unknown or inactive MN, wrong password, malformed) get no answer: an
+  answer would tell the logger its data was received;
+- a packet whose QN was already received from the same source (the last 4,096 QNs per
+  source) is answered again but not stored again; the database key stores each
+  (source, pollutant, DataTime, CN, kind) once, also across restarts;
+- a connection silent for ``idle_timeout`` seconds, or holding an unfinished frame for
+  ``frame_timeout`` seconds (a slow or half-open peer), is closed and logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import re
+import socket
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from plantrack.core.hj212 import (
+    BEIJING,
+    DEFAULT_RULES,
+    DeviationRefused,
+    FrameError,
+    Packet,
+    Reassembler,
+    Rules,
+    StreamDecoder,
+    parse,
+    respond,
+)
+
+from .ingest import STORED_COMMANDS, NoDataTime, rows_of
+from .models import COUNTER_FIELDS, EventKind
+from .store import CounterKey, EventRow, ReadingRow, SourceInfo, Writer
+
+log = logging.getLogger(__name__)
+
+_FIELD_INDEX: Final = {name: i + 1 for i, name in enumerate(COUNTER_FIELDS)}
+# FrameError codes → (counter, log kind).
+_ERRORS: Final = {
+    "crc": ("bad_crc", EventKind.CRC),
+    "length": ("bad_length", EventKind.LENGTH),
+    "crlf": ("bad_length", EventKind.LENGTH),
+    "oversize": ("oversized", EventKind.OVERSIZE),
+    "garbage": ("malformed", EventKind.GARBAGE),
+}
+_MN: Final = re.compile(rb"MN=([0-9A-Za-z]{1,32})[;&]")
+_RECENT_QNS: Final = 4096
+
+
+@dataclass
+class Settings:
+    """Limits and batching of one receiver."""
+
+    idle_timeout: float = 300.0
+    frame_timeout: float = 60.0
+    max_buffer: int = 8 * 1036
+    batch_rows: int = 5000
+    flush_ms: int = 200
+    max_pending_rows: int = 200_000
+    events_per_minute: int = 20
+    registry_refresh: float = 30.0
+    rules: Rules = DEFAULT_RULES
+
+
+def excerpt(data: bytes, limit: int = 120) -> str:
+    """The first bytes of ``data`` as text, non-printable bytes escaped."""
+    text = data[:limit].decode("ascii", "backslashreplace")
+    return text.replace("\r", "\\r").replace("\n", "\\n") + ("…" if len(data) > limit else "")
+
+
+class Receiver:
+    """The server state shared by all connections (one event loop, one writer)."""
+
+    def __init__(
+        self,
+        registry: dict[str, SourceInfo],
+        writer: Writer,
+        settings: Settings | None = None,
+        *,
+        load_registry: Callable[[], dict[str, SourceInfo]] | None = None,
+    ) -> None:
+        self.registry = registry
+        self.writer = writer
+        self.settings = settings or Settings()
+        self._load_registry = load_registry
+        self.connections: set[Connection] = set()
+        self.rows: list[ReadingRow] = []
+        self.counters: dict[CounterKey, list[Any]] = {}
+        self.events: list[EventRow] = []
+        self.recent: dict[int, OrderedDict[str, None]] = {}
+        self.packets = 0
+        self.paused = False
+        self.day = datetime.now(BEIJING).date().isoformat()
+        self._server: asyncio.Server | None = None
+        self._ticker: asyncio.Task[None] | None = None
+        self._refreshing = False
+        self._last_refresh = time.monotonic()
+
+    # -- serving --------------------------------------------------------------------------
+
+    async def start(self, host: str, port: int, *, reuse_port: bool = False) -> int:
+        """Listen; return the port (useful with port 0)."""
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(
+            lambda: Connection(self), host, port, reuse_port=reuse_port or None, backlog=4096
+        )
+        self._ticker = asyncio.create_task(self._tick())
+        sock: socket.socket = self._server.sockets[0]
+        return int(sock.getsockname()[1])
+
+    async def stop(self) -> None:
+        """Stop listening, close every connection, flush everything to the writer."""
+        if self._server is not None:
+            self._server.close()
+        for conn in list(self.connections):
+            conn.transport.close()
+        if self._ticker is not None:
+            self._ticker.cancel()
+        await asyncio.sleep(0)
+        self.flush(everything=True)
+
+    async def _tick(self) -> None:
+        step = self.settings.flush_ms / 1000
+        last_slow = time.monotonic()
+        while True:
+            await asyncio.sleep(step)
+            self.flush()
+            now = time.monotonic()
+            if now - last_slow >= 1.0:
+                last_slow = now
+                self.day = datetime.now(BEIJING).date().isoformat()
+                self._sweep(now)
+                self.flush(everything=True)
+                await self._refresh(now)
+            self._backpressure()
+
+    def flush(self, *, everything: bool = False) -> None:
+        """Hand queued rows (and, with ``everything``, counters and events) to the writer."""
+        if self.rows:
+            rows, self.rows = self.rows, []
+            self.writer.rows(rows)
+        if everything:
+            if self.counters:
+                counters, self.counters = self.counters, {}
+                self.writer.counters(counters)
+            if self.events:
+                events, self.events = self.events, []
+                self.writer.events(events)
+            for conn in self.connections:
+                conn.logged.clear()
+
+    def _sweep(self, now: float) -> None:
+        settings = self.settings
+        for conn in list(self.connections):
+            if now - conn.last_data > settings.idle_timeout:
+                conn.drop("idle", f"no data for {settings.idle_timeout:g} s")
+            elif conn.decoder.buffered and now - conn.last_frame > settings.frame_timeout:
+                conn.drop(
+                    "idle",
+                    f"{conn.decoder.buffered} bytes of an unfinished frame for "
+                    f"{settings.frame_timeout:g} s",
+                )
+            else:
+                conn.reassembler.expire(now)
+
+    async def _refresh(self, now: float) -> None:
+        if self._load_registry is None or self._refreshing:
+            return
+        if now - self._last_refresh < self.settings.registry_refresh:
+            return
+        self._refreshing = True
+        try:
+            self.registry = await asyncio.to_thread(self._load_registry)
+        except Exception:
+            log.exception("hj212: registry refresh failed; keeping the previous one")
+        finally:
+            self._refreshing = False
+            self._last_refresh = time.monotonic()
+
+    def _backpressure(self) -> None:
+        # Stop reading sockets while the writer is behind, so memory stays bounded; loggers
+        # wait in their TCP buffers instead.
+        pending = self.writer.pending_rows + len(self.rows)
+        if not self.paused and pending > self.settings.max_pending_rows:
+            self.paused = True
+            for conn in self.connections:
+                conn.transport.pause_reading()
+        elif self.paused and pending < self.settings.max_pending_rows // 2:
+            self.paused = False
+            for conn in self.connections:
+                conn.transport.resume_reading()
+
+    # -- counting and logging -------------------------------------------------------------
+
+    def count(self, mn: str, field: str, source_id: int | None, n: int = 1) -> None:
+        key = (mn, self.day)
+        entry = self.counters.get(key)
+        if entry is None:
+            entry = self.counters[key] = [source_id, *([0] * len(COUNTER_FIELDS))]
+        elif source_id is not None:
+            entry[0] = source_id
+        entry[_FIELD_INDEX[field]] += n
+
+    def log(self, conn: Connection, kind: str, mn: str, reason: str, data: bytes = b"") -> None:
+        seen = conn.logged.get(kind, 0)
+        conn.logged[kind] = seen + 1
+        if seen >= self.settings.events_per_minute:
+            return
+        info = self.registry.get(mn) if mn else None
+        self.events.append(
+            (
+                datetime.now(UTC),
+                conn.peer,
+                mn,
+                info.id if info else None,
+                kind,
+                reason,
+                excerpt(data),
+            )
+        )
+
+    # -- frames ---------------------------------------------------------------------------
+
+    def reject(self, conn: Connection, error: FrameError, data: bytes = b"") -> None:
+        """Count and log a frame (or stretch of bytes) the parser refused."""
+        found = _MN.search(data) if data else None
+        mn = found.group(1).decode() if found else ""
+        if mn not in self.registry:
+            mn = conn.mn  # unattributable bytes count for the connection's logger
+        info = self.registry.get(mn)
+        if isinstance(error, DeviationRefused):
+            field, kind = "malformed", EventKind.REFUSED
+        else:
+            field, kind = _ERRORS.get(error.code, ("malformed", EventKind.MALFORMED))
+        self.count(mn, field, info.id if info else None)
+        self.log(conn, kind, mn, f"{error.code}: {error}", data)
+
+    def frame(self, conn: Connection, frame: bytes) -> None:
+        """Handle one complete frame."""
+        self.packets += 1
+        try:
+            packet = self._parse(frame)
+        except FrameError as error:
+            self.reject(conn, error, frame)
+            return
+        mn = packet.mn
+        info = self.registry.get(mn)
+        if info is None or not info.active:
+            self.count(mn, "unknown_mn", None)
+            kind, why = (
+                (EventKind.UNKNOWN_MN, "MN not registered")
+                if info is None
+                else (EventKind.INACTIVE, "source is not active")
+            )
+            self.log(conn, kind, mn, why, frame)
+            return
+        pw = packet.pw
+        if pw is None or not hmac.compare_digest(pw.encode(), info.password.encode()):
+            self.count(mn, "wrong_password", info.id)
+            self.log(conn, EventKind.WRONG_PASSWORD, mn, f"PW {pw!r} does not match", frame)
+            return
+        conn.mn = mn
+        if packet.deviations:
+            self.count(mn, "deviations", info.id)
+            detail = "; ".join(f"{d.kind} {d.field}: {d.detail}" for d in packet.deviations)
+            self.log(conn, EventKind.DEVIATION, mn, detail, frame)
+        answer = respond(packet)
+        if answer is not None:
+            conn.transport.write(answer)
+        try:
+            whole = conn.reassembler.add(packet)
+        except DeviationRefused as error:
+            self.reject(conn, error, frame)
+            return
+        if whole is not None:
+            self._accept(conn, whole, info, frame)
+
+    def _parse(self, frame: bytes) -> Packet:
+        return parse(frame, self.settings.rules)
+
+    def _accept(self, conn: Connection, packet: Packet, info: SourceInfo, frame: bytes) -> None:
+        mn = packet.mn
+        if packet.cn not in STORED_COMMANDS:
+            self.count(mn, "frames_ok", info.id)
+            return
+        qn = packet.qn
+        if qn:
+            recent = self.recent.get(info.id)
+            if recent is None:
+                recent = self.recent[info.id] = OrderedDict()
+            if qn in recent:
+                self.count(mn, "duplicates", info.id)
+                return
+            recent[qn] = None
+            if len(recent) > _RECENT_QNS:
+                recent.popitem(last=False)
+        try:
+            values = list(rows_of(packet))
+        except NoDataTime as error:
+            self.count(mn, "malformed", info.id)
+            self.log(conn, EventKind.MALFORMED, mn, str(error), frame)
+            return
+        received = datetime.now(UTC)
+        source_id, qn_text = info.id, qn or ""
+        self.rows.extend(
+            (source_id, code, at, cn, kind, value, flag, qn_text, received)
+            for code, at, cn, kind, value, flag in values
+        )
+        self.count(mn, "frames_ok", info.id)
+        self.count(mn, "readings", info.id, len(values))
+        if len(self.rows) >= self.settings.batch_rows:
+            self.flush()
+
+
+class Connection(asyncio.Protocol):
+    """One data logger's TCP connection."""
+
+    def __init__(self, receiver: Receiver) -> None:
+        self.receiver = receiver
+        settings = receiver.settings
+        self.decoder = StreamDecoder(max_buffer=settings.max_buffer)
+        self.reassembler = Reassembler(
+            max_pending=64, max_parts=2048, timeout=settings.frame_timeout * 5,
+            rules=settings.rules, on_evict=self._evicted,
+        )  # fmt: skip
+        self.mn = ""
+        self.peer = "?"
+        self.logged: dict[str, int] = {}
+        self.last_data = self.last_frame = time.monotonic()
+        self.transport: asyncio.Transport
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        peer = transport.get_extra_info("peername")
+        self.peer = f"{peer[0]}:{peer[1]}" if peer else "?"
+        self.receiver.connections.add(self)
+        if self.receiver.paused:
+            transport.pause_reading()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.receiver.connections.discard(self)
+
+    def data_received(self, data: bytes) -> None:
+        now = time.monotonic()
+        self.last_data = now
+        receiver = self.receiver
+        for item in self.decoder.feed(data):
+            if isinstance(item, bytes):
+                self.last_frame = now
+                receiver.frame(self, item)
+            else:
+                receiver.reject(self, item, data if item.code != "garbage" else data[:120])
+
+    def eof_received(self) -> bool:
+        return False  # half-closed peers are closed; answers to them could not be read anyway
+
+    def drop(self, kind: str, reason: str) -> None:
+        receiver = self.receiver
+        info = receiver.registry.get(self.mn)
+        receiver.count(self.mn, "timeouts", info.id if info else None)
+        receiver.log(self, kind, self.mn, reason)
+        self.transport.abort()
+
+    def _evicted(self, key: tuple[str, str | None], reason: str) -> None:
+        receiver = self.receiver
+        mn = key[0]
+        info = receiver.registry.get(mn)
+        receiver.count(mn, "malformed", info.id if info else None)
+        receiver.log(self, EventKind.SPLIT, mn, f"split packet QN={key[1]} dropped: {reason}")
+
+
+async def serve(
+    host: str,
+    port: int,
+    *,
+    settings: Settings | None = None,
+    reuse_port: bool = False,
+    ready: Callable[[int], None] | None = None,
+    stop: asyncio.Event | None = None,
+) -> Receiver:
+    """Run a receiver until ``stop`` is set; flush and return it (for its statistics)."""
+    from .store import load_registry
+
+    writer = Writer()
+    registry = await asyncio.to_thread(load_registry)
+    writer.start()
+    receiver = Receiver(registry, writer, settings, load_registry=load_registry)
+    bound = await receiver.start(host, port, reuse_port=reuse_port)
+    if ready is not None:
+        ready(bound)
+    stop = stop or asyncio.Event()
+    await stop.wait()
+    await receiver.stop()
+    await asyncio.to_thread(writer.stop)
+    return receiver
