@@ -716,3 +716,14 @@ def test_the_buffer_never_exceeds_its_cap() -> None:
     assert any(isinstance(o, FrameError) for o in out)
     with pytest.raises(ValueError):
         StreamDecoder(max_buffer=100)
+
+
+def test_a_cr_lf_before_the_declared_end_is_a_length_error_at_once() -> None:
+    from plantrack.core.hj212 import StreamDecoder
+
+    good = build(qn="20110601085857223", st="32", cn="2061", mn="010000A8900016F000169DC0",
+                 flag=5, cp="DataTime=20110601080000;w01018-Avg=25.5")  # fmt: skip
+    decoder = StreamDecoder()
+    out = decoder.feed(b"##0999QN=1;ST=32\r\n" + good)
+    assert [type(item).__name__ for item in out] == ["FrameError", "bytes"]
+    assert out[0].code == "length" and out[1] == good  # type: ignore[union-attr]

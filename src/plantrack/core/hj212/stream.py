@@ -39,7 +39,9 @@ class StreamDecoder:
     to :func:`~plantrack.core.hj212.parse`) and a :class:`FrameError` for each stretch of bytes
     it had to drop: ``garbage`` before a ``##``, a ``length`` field that is not 4 digits, an
     ``oversize`` length (refused as soon as the length is read, without waiting for the body),
-    and ``crlf`` when the bytes at the declared end are not CR LF. After an error it looks for
+    and ``crlf`` when the bytes at the declared end are not CR LF, or ``length`` as soon as a
+    CR LF arrives before the declared end (a wrong length would otherwise hold back the frames
+    behind it until a whole maximal frame had arrived). After an error it looks for
     the next ``##`` after the dropped start, so a truncated frame does not swallow the next.
     The buffer never holds more than ``max_buffer`` bytes (at least one maximal frame).
     """
@@ -95,7 +97,17 @@ class StreamDecoder:
                 continue
             end = size + 12
             if len(buf) < end:
-                return
+                # A data segment is printable text (§6.3), so a CR LF before the declared end
+                # means the length is wrong: say so now rather than wait for bytes that belong
+                # to the next frames.
+                early = buf.find(b"\r\n", 6)
+                if early < 0:
+                    return
+                out.append(
+                    FrameError("length", f"CR LF at byte {early + 2}, length {size} says {end}")
+                )
+                _skip_start(buf)
+                continue
             if buf[end - 2 : end] != b"\r\n":
                 out.append(FrameError("crlf", f"no CR LF where length {size} puts the end"))
                 _skip_start(buf)

@@ -1,0 +1,123 @@
+"""A real receiver on an ephemeral loopback port, in a thread with its own event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from plantrack.monitoring.models import MonitoredSource, SourcePollutant
+from plantrack.monitoring.receiver import Receiver, Settings, serve
+from plantrack.regions.loader import load_regions
+from plantrack.regions.models import Region
+
+MN = "010000A8900016F000169DC0"
+MN_2005 = "LD130133000015"
+OTHER_MN = "3302000000000000000000AB"
+PASSWORD = "123456"
+
+
+@dataclass
+class RunningServer:
+    port: int
+    loop: asyncio.AbstractEventLoop
+    stop: asyncio.Event
+    thread: threading.Thread
+    result: list[Receiver] = field(default_factory=list)
+
+    def connect(self, timeout: float = 5.0) -> socket.socket:
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
+        return sock
+
+    def exchange(self, data: bytes, *, answers: int = 1, timeout: float = 3.0) -> bytes:
+        """Send ``data`` on a new connection; return what comes back (``answers`` frames)."""
+        with self.connect(timeout) as sock:
+            sock.sendall(data)
+            return read_frames(sock, answers, timeout)
+
+    def shutdown(self) -> Receiver:
+        """Stop the server; everything it received is flushed and written when this returns."""
+        if not self.result:
+            self.loop.call_soon_threadsafe(self.stop.set)
+            self.thread.join(15)
+        return self.result[0]
+
+
+def read_frames(sock: socket.socket, count: int, timeout: float = 3.0) -> bytes:
+    """Read until ``count`` CR LF-terminated frames arrived, or the timeout."""
+    data = b""
+    deadline = time.monotonic() + timeout
+    sock.settimeout(0.2)
+    while data.count(b"\r\n") < count and time.monotonic() < deadline:
+        try:
+            chunk = sock.recv(65536)
+        except TimeoutError:
+            continue
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def start_server(settings: Settings) -> RunningServer:
+    ready = threading.Event()
+    holder: dict[str, object] = {}
+    result: list[Receiver] = []
+
+    def run() -> None:
+        async def main() -> None:
+            stop = asyncio.Event()
+            holder["loop"] = asyncio.get_running_loop()
+            holder["stop"] = stop
+
+            def bound(port: int) -> None:
+                holder["port"] = port
+                ready.set()
+
+            result.append(await serve("127.0.0.1", 0, settings=settings, ready=bound, stop=stop))
+
+        asyncio.run(main())
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert ready.wait(10), "receiver did not start"
+    return RunningServer(
+        port=holder["port"],  # type: ignore[arg-type]
+        loop=holder["loop"],  # type: ignore[arg-type]
+        stop=holder["stop"],  # type: ignore[arg-type]
+        thread=thread,
+        result=result,
+    )
+
+
+@pytest.fixture
+def sources(transactional_db: None) -> dict[str, MonitoredSource]:
+    # A transactional test starts from a flushed database; the sources need the regions.
+    if not Region.objects.exists():
+        load_regions()
+    hangzhou = Region.objects.get(code="330106")
+    ningbo = Region.objects.get(code="330200")
+    water = MonitoredSource.objects.create(
+        mn=MN, password=PASSWORD, name="废水总排放口", region=hangzhou, system="32"
+    )
+    SourcePollutant.objects.create(source=water, code="w01018", limit=100, limit_unit="mg/L")
+    old = MonitoredSource.objects.create(
+        mn=MN_2005, password=PASSWORD, name="2005 数采仪", region=hangzhou, system="32",
+        protocol="2005",
+    )  # fmt: skip
+    other = MonitoredSource.objects.create(
+        mn=OTHER_MN, password="654321", name="宁波排放口", region=ningbo, system="31"
+    )
+    return {"water": water, "old": old, "other": other}
+
+
+@pytest.fixture
+def server(sources: dict[str, MonitoredSource]) -> Iterator[RunningServer]:
+    running = start_server(Settings(idle_timeout=1.5, frame_timeout=1.0, flush_ms=50))
+    yield running
+    running.shutdown()

@@ -1,0 +1,237 @@
+"""The receiver over real sockets: answers, stored readings, counters and the refusal log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from plantrack.core.hj212 import BEIJING, build, data_answer, parse, wrap
+from plantrack.monitoring.models import Reading, ReceiverCounter, ReceiverEvent
+
+from .conftest import MN, MN_2005, OTHER_MN, PASSWORD, RunningServer, read_frames
+
+HOUR = dt.datetime(2011, 6, 1, 8, tzinfo=BEIJING)
+CP = "DataTime=20110601080000;w01018-Avg=25.5,w01018-Max=30.1,w01018-Flag=N;w00000-Cou=12.5"
+
+
+def hourly(qn: str = "20110601085857223", *, flag: int = 5, mn: str = MN, pw: str = PASSWORD,
+           cp: str = CP) -> bytes:  # fmt: skip
+    return build(qn=qn, st="32", cn="2061", pw=pw, mn=mn, flag=flag, cp=cp)
+
+
+def counter(mn: str = MN) -> ReceiverCounter:
+    return ReceiverCounter.objects.get(mn=mn)
+
+
+def readings(**filters: object) -> dict[tuple[str, str], Decimal]:
+    return {
+        (r.pollutant, r.kind): r.value for r in Reading.objects.filter(**filters).order_by("id")
+    }
+
+
+def test_an_upload_asking_for_an_answer_gets_9014_and_its_readings_are_stored(
+    server: RunningServer,
+) -> None:
+    frame = hourly()
+    answer = server.exchange(frame)
+    assert answer == data_answer(parse(frame))
+    assert b"ST=91;CN=9014;PW=123456;MN=" + MN.encode() + b";Flag=4;CP=&&&&" in answer
+    server.shutdown()
+    assert readings(source__mn=MN) == {
+        ("w01018", "Avg"): Decimal("25.5"),
+        ("w01018", "Max"): Decimal("30.1"),
+        ("w00000", "Cou"): Decimal("12.5"),
+    }
+    stored = Reading.objects.get(pollutant="w01018", kind="Avg")
+    assert stored.time == HOUR and stored.cn == "2061" and stored.flag == "N"
+    assert stored.qn == "20110601085857223"
+    assert (counter().frames_ok, counter().readings) == (1, 3)
+
+
+def test_an_upload_without_the_answer_bit_gets_no_answer(server: RunningServer) -> None:
+    assert server.exchange(hourly(flag=4), timeout=0.8) == b""
+    server.shutdown()
+    assert len(readings()) == 3
+
+
+def test_a_split_upload_gets_one_9014_per_part_and_is_stored_whole(server: RunningServer) -> None:
+    qn = "20110601085857300"
+    part1 = build(qn=qn, st="32", cn="2061", pw=PASSWORD, mn=MN, flag=7, pnum=2, pno=1,
+                  cp="DataTime=20110601080000;w01018-Avg=25.5,w01018-Flag=N")  # fmt: skip
+    part2 = build(qn=qn, st="32", cn="2061", pw=PASSWORD, mn=MN, flag=7, pnum=2, pno=2,
+                  cp="DataTime=20110601080000;w21003-Avg=1.25,w21003-Flag=N")  # fmt: skip
+    # The two frames arrive cut at odd places, as TCP may deliver them.
+    data = part1 + part2
+    with server.connect() as sock:
+        for piece in (data[:7], data[7:150], data[150:]):
+            sock.sendall(piece)
+            time.sleep(0.05)
+        answers = read_frames(sock, 2)
+    assert answers == data_answer(parse(part1)) + data_answer(parse(part2))
+    server.shutdown()
+    assert readings() == {("w01018", "Avg"): Decimal("25.5"), ("w21003", "Avg"): Decimal("1.25")}
+
+
+def test_bad_bytes_are_counted_and_logged_and_the_next_good_frame_is_answered(
+    server: RunningServer,
+) -> None:
+    good = hourly()
+    wrong_crc = good[:-6] + (b"0000" if good[-6:-2] != b"0000" else b"FFFF") + b"\r\n"
+    wrong_length = b"##0999" + good[6:]  # declares 999 bytes; the CR LF is not where it says
+    oversized = b"##2000" + b"x" * 50
+    garbage = b"\x00\xffGET / HTTP/1.1\r\n"
+    with server.connect() as sock:
+        sock.sendall(hourly(qn="20110601085857001"))  # attributes the connection to MN
+        read_frames(sock, 1)
+        sock.sendall(garbage + wrong_crc + oversized + wrong_length[:40] + garbage + good)
+        answer = read_frames(sock, 1)
+    assert answer == data_answer(parse(good))
+    server.shutdown()
+    row = counter()
+    assert row.bad_crc == 1 and row.oversized == 1 and row.bad_length >= 1
+    assert row.malformed >= 1  # the garbage
+    assert row.frames_ok == 2 and row.source is not None
+    kinds = set(ReceiverEvent.objects.filter(mn=MN).values_list("kind", flat=True))
+    assert {"crc", "oversize", "length", "garbage"} <= kinds
+    crc_event = ReceiverEvent.objects.get(kind="crc")
+    assert "bad CRC" in crc_event.reason and crc_event.excerpt.startswith("##")
+    assert crc_event.peer.startswith("127.0.0.1:")
+
+
+def test_an_unknown_mn_is_refused_counted_and_logged(server: RunningServer) -> None:
+    stranger = "FFFF00000000000000000001"
+    assert server.exchange(hourly(mn=stranger), timeout=0.8) == b""
+    server.shutdown()
+    assert not Reading.objects.exists()
+    assert counter(stranger).unknown_mn == 1 and counter(stranger).source is None
+    event = ReceiverEvent.objects.get(mn=stranger)
+    assert event.kind == "unknown_mn" and event.excerpt.startswith("##0")
+
+
+def test_a_wrong_password_is_refused_counted_and_logged(server: RunningServer) -> None:
+    assert server.exchange(hourly(pw="000000"), timeout=0.8) == b""
+    server.shutdown()
+    assert not Reading.objects.exists()
+    assert counter().wrong_password == 1
+    event = ReceiverEvent.objects.get(kind="wrong_password")
+    assert event.source is not None and event.source.mn == MN
+
+
+def test_a_packet_with_the_same_qn_is_answered_again_but_stored_once(
+    server: RunningServer,
+) -> None:
+    first = hourly()
+    again = hourly(cp=CP.replace("25.5", "99.9"))  # a different value under the same QN
+    with server.connect() as sock:
+        sock.sendall(first)
+        sock.sendall(again)
+        answers = read_frames(sock, 2)
+    assert answers.count(b"CN=9014") == 2
+    server.shutdown()
+    assert readings()[("w01018", "Avg")] == Decimal("25.5")
+    assert Reading.objects.count() == 3
+    assert counter().duplicates == 1 and counter().frames_ok == 1
+
+
+def test_an_interval_resent_under_a_new_qn_is_stored_once(server: RunningServer) -> None:
+    server.exchange(hourly(qn="20110601085857223") + hourly(qn="20110601095857223"), answers=2)
+    server.shutdown()
+    assert Reading.objects.count() == 3
+
+
+def test_a_2005_packet_is_stored_under_2017_codes(server: RunningServer) -> None:
+    # HJ/T 212-2005 style: no QN, no Flag (so no answer), 14-digit MN, 原编码 011 = w01018.
+    frame = wrap(f"ST=32;CN=2061;PW={PASSWORD};MN={MN_2005};CP=&&DataTime=20110601080000;"
+                 "011-Avg=31.5,011-Flag=N;060-Avg=2.5,060-Flag=N&&")  # fmt: skip
+    assert server.exchange(frame, timeout=0.8) == b""
+    server.shutdown()
+    assert readings(source__mn=MN_2005) == {
+        ("w01018", "Avg"): Decimal("31.5"),
+        ("w21003", "Avg"): Decimal("2.5"),
+    }
+
+
+def test_idle_and_half_open_connections_are_closed_and_the_server_still_answers(
+    server: RunningServer,
+) -> None:
+    with server.connect() as idle, server.connect() as half:
+        half.sendall(hourly()[:40])  # a frame that never finishes
+        idle.settimeout(5)
+        half.settimeout(5)
+        assert idle.recv(100) == b""  # closed by the server after idle_timeout
+        assert half.recv(100) == b""  # closed after frame_timeout
+    assert server.exchange(hourly()) == data_answer(parse(hourly()))
+    server.shutdown()
+    assert set(ReceiverEvent.objects.values_list("kind", flat=True)) == {"idle"}
+    assert sum(ReceiverCounter.objects.values_list("timeouts", flat=True)) == 2
+
+
+def test_an_empty_mn_is_refused_by_the_declared_rule(server: RunningServer) -> None:
+    assert server.exchange(hourly(mn=""), timeout=0.8) == b""
+    server.shutdown()
+    event = ReceiverEvent.objects.get()
+    assert event.kind == "refused" and "empty_mn" in event.reason
+
+
+def test_a_deviation_accepted_by_the_rules_is_stored_and_recorded(server: RunningServer) -> None:
+    long_time = CP.replace("DataTime=20110601080000", "DataTime=20110601080000123")
+    server.exchange(hourly(cp=long_time))
+    server.shutdown()
+    assert Reading.objects.count() == 3
+    assert counter().deviations == 1
+    assert "long_time" in ReceiverEvent.objects.get(kind="deviation").reason
+
+
+def test_a_city_sources_frames_count_under_its_own_mn(server: RunningServer) -> None:
+    frame = build(qn="20110601085857223", st="31", cn="2011", pw="654321", mn=OTHER_MN, flag=5,
+                  cp="DataTime=20110601080005;a21026-Rtd=35.2,a21026-Flag=N")  # fmt: skip
+    assert b"CN=9014" in server.exchange(frame)
+    server.shutdown()
+    assert counter(OTHER_MN).frames_ok == 1
+    assert readings(source__mn=OTHER_MN) == {("a21026", "Rtd"): Decimal("35.2")}
+
+
+def test_send_replays_a_file_and_prints_the_answers(
+    server: RunningServer, tmp_path: pytest.TempPathFactory
+) -> None:
+    path = tmp_path / "frames.txt"  # type: ignore[operator]
+    path.write_bytes(hourly().rstrip() + b"\n" + hourly(qn="20110601085857999").rstrip() + b"\n")
+    out = io.StringIO()
+    call_command("hj212", "send", "--port", str(server.port), "--replay", str(path), stdout=out)
+    assert out.getvalue().count("CN=9014") == 2
+    assert "发送 2 包" in out.getvalue()
+
+
+def test_send_simulates_loggers_that_the_server_stores(server: RunningServer) -> None:
+    from plantrack.monitoring.client import logger_mn
+    from plantrack.monitoring.models import MonitoredSource
+    from plantrack.regions.models import Region
+
+    region = Region.objects.get(code="330100")
+    for i in range(3):
+        MonitoredSource.objects.create(
+            mn=logger_mn("3301000000", i), password="123456", name=f"sim{i}", region=region,
+            system="31",
+        )  # fmt: skip
+    server.loop.call_soon_threadsafe(lambda: None)
+    time.sleep(0)
+    # The registry is reloaded periodically; a new receiver picks the sources up at start.
+    server.shutdown()
+    from plantrack.monitoring.receiver import Settings
+
+    from .conftest import start_server
+
+    fresh = start_server(Settings(flush_ms=50))
+    out = io.StringIO()
+    call_command(
+        "hj212", "send", "--port", str(fresh.port), "--simulate", "3", "--frames", "5",
+        "--duration", "10", stdout=out,
+    )  # fmt: skip
+    fresh.shutdown()
+    assert "发送 15 包，应答 15" in out.getvalue()
+    assert Reading.objects.filter(cn="2051").count() == 15 * 12
