@@ -2,22 +2,25 @@
 
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from plantrack.accounts.access import scope_of
 from plantrack.accounts.models import Role
 from plantrack.accounts.types import AuthenticatedRequest
 from plantrack.core.assessment import load_scheme
+from plantrack.dashboard.tables import Cell, Table, xlsx_response
 from plantrack.plans.models import Plan
 from plantrack.regions.models import Region
 
 from .models import MeasureScore
-from .services import assess, publish, round_for
+from .services import CityResult, assess, publish, round_for
 
 
 def _assessor(request: AuthenticatedRequest) -> bool:
@@ -39,10 +42,34 @@ def results(request: AuthenticatedRequest, code: str, year: int) -> HttpResponse
         messages.success(request, "考核结果已发布")
         return redirect("assessment", code=code, year=year)
     rows = sorted(assess(plan, year), key=lambda r: (r.rank is None, r.rank or 0))
+    if request.GET.get("format") == "xlsx":
+        return _results_xlsx(plan, year, rows)
     return render(
         request,
         "assessment/results.html",
         {"plan": plan, "round": round_, "rows": rows, "assessor": assessor, "year": year},
+    )
+
+
+def _results_xlsx(plan: Plan, year: int, rows: list[CityResult]) -> HttpResponse:
+    table = Table(
+        "assessment", f"{plan.short_name} {year} {_('年度考核')}",
+        [_("名次"), _("设区市"), _("定量得分"), _("加分"), _("措施得分"), _("总分"), _("等级"),
+         _("否决或缺项")],
+    )  # fmt: skip
+    for row in rows:
+        r = row.result
+        table.rows.append([
+            Cell(row.rank), Cell(row.region.name),
+            Cell(sum((q.awarded for q in r.quantitative if isinstance(q.awarded, Decimal)),
+                     Decimal(0))),
+            Cell(r.bonus), Cell(sum((m.awarded for m in r.measures
+                                     if isinstance(m.awarded, Decimal)), Decimal(0))),
+            Cell(r.total if isinstance(r.total, Decimal) else None), Cell(r.grade or ""),
+            Cell("；".join(str(v) for v in r.veto)),
+        ])  # fmt: skip
+    return xlsx_response(
+        table, f"{plan.code}-{year}-assessment", plan.short_name, settings.PLANTRACK_DEMO
     )
 
 

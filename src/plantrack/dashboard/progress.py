@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.db.models import Max
+from django.db.models import Count, Max
 
 from plantrack.core.periods import Period
 from plantrack.core.progress import assess_progress
@@ -45,7 +45,12 @@ def fingerprint(plan: Plan) -> tuple:
     """What a cached result depends on; any change to it makes the cache miss."""
     revision = PlanRevision.objects.filter(plan=plan).aggregate(m=Max("pk"))["m"]
     changed = ValueChange.objects.aggregate(m=Max("pk"))["m"]
-    submitted = Submission.objects.filter(data_set__plan=plan).aggregate(m=Max("updated_at"))["m"]
+    # Counts and times as well as ids: ids can be reused after a rolled-back transaction.
+    submitted = tuple(
+        Submission.objects.filter(data_set__plan=plan)
+        .aggregate(m=Max("updated_at"), n=Count("pk"))
+        .values()
+    )
     adjusted = TargetAdjustment.objects.filter(target__plan=plan).aggregate(m=Max("pk"))["m"]
     shares = TargetShare.objects.filter(target__plan=plan).aggregate(m=Max("pk"))["m"]
     return (plan.pk, revision, changed, submitted, adjusted, shares)

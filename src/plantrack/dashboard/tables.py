@@ -18,6 +18,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from plantrack.core.generic import round_half_up
+from plantrack.core.nodata import is_no_data
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -34,6 +35,8 @@ class Cell:
     data: str = ""
 
     def __post_init__(self) -> None:
+        if is_no_data(self.value):
+            self.value = None
         if not self.text:
             self.text = _shown(self.value)
 
@@ -79,8 +82,9 @@ def workbook(table: Table, context: str, demo: bool) -> bytes:
     sheet.title = table.key[:31]
     sheet.append([table.title])
     sheet["A1"].font = Font(bold=True, size=14)
-    label = f"{context} · {_('导出时间')} {timezone.localtime():%Y-%m-%d %H:%M}"
-    sheet.append([label + (f" · {_('演示数据，非官方统计')}" if demo else "")])
+    exported, demo_label = _("导出时间"), _("演示数据，非官方统计")
+    label = f"{context} · {exported} {timezone.localtime():%Y-%m-%d %H:%M}"
+    sheet.append([label + (f" · {demo_label}" if demo else "")])
     sheet.append(table.headers)
     fill = PatternFill("solid", fgColor="EEF2F7")
     for column in range(1, len(table.headers) + 1):

@@ -5,17 +5,22 @@ region's scorecard, the follow-ups (约谈) and a target's decomposition (目标
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from plantrack.accounts.access import can_see_region, scope_of
+from plantrack.accounts.access import Scope, can_see_region, scope_of
 from plantrack.accounts.types import AuthenticatedRequest
 from plantrack.core.periods import Period
+from plantrack.dashboard import progress as cache
+from plantrack.dashboard.facts import city_assessment, target_history, target_vintages
+from plantrack.dashboard.tables import Cell, Table, xlsx_response
 from plantrack.departments.models import Department
 from plantrack.plans import decomposition
 from plantrack.plans.models import Plan, Target, TargetShare
@@ -25,7 +30,7 @@ from .forecasts import TargetForecast, forecast_rows
 from .labels import SEVERITY, STATUS
 from .models import FollowUp
 from .records import CannotClose, access_follow_up, close_follow_up
-from .services import TargetProgress, compute, default_month, load
+from .services import TargetProgress, compute, default_month
 
 
 def _plan_and_month(request: HttpRequest, code: str) -> tuple[Plan, Period]:
@@ -111,13 +116,26 @@ def warnings(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def target_progress(request: HttpRequest, code: str, target: str) -> HttpResponse:
+    """One target: its definition and clause, where it stands at every region the user may
+    see, its chart by month, the vintages of its data and its history (one page, reached from
+    the plan browser and from the progress pages)."""
     plan, month = _plan_and_month(request, code)
     target_obj = get_object_or_404(
-        plan.targets.select_related("indicator", "region", "domain", "program"), code=target
+        plan.targets.select_related("indicator", "region", "domain", "program", "plan"), code=target
     )
-    loaded = load(plan, month)
-    rows = _visible(request, compute(plan, month, targets=[target_obj], loaded=loaded))
-    forecasts = forecast_rows(plan, month, rows, loaded)
+    state = cache.fingerprint(plan)
+    loaded = cache.loaded(plan, month, state)
+    rows = _visible(
+        request, [r for r in cache.plan_rows(plan, month, state) if r.target.pk == target_obj.pk]
+    )
+    forecasts = cache.cached(
+        ("forecasts", state, month.key, target_obj.pk),
+        lambda: forecast_rows(plan, month, rows, loaded),
+    )
+    if request.GET.get("format") == "xlsx":
+        return _rows_xlsx(plan, month, f"{target_obj.code}", target_obj.statement, rows)
+    scope = scope_of(request.user)
+    chart_region = _chart_region(scope, target_obj, rows)
     return render(
         request,
         "progress/target.html",
@@ -127,8 +145,80 @@ def target_progress(request: HttpRequest, code: str, target: str) -> HttpRespons
             "target": target_obj,
             "rows": _decorate(rows, forecasts),
             "show_forecast": bool(forecasts),
+            "chart": _target_chart(plan, month, state, chart_region, target_obj),
+            "chart_region": chart_region,
+            "vintages": target_vintages(plan, target_obj, month, scope),
+            "history": target_history(plan, target_obj),
+            "siblings": _siblings(plan, target_obj),
         },
     )
+
+
+def _siblings(plan: Plan, target: Target) -> list[Target]:
+    if target.indicator is None:
+        return []
+    return list(
+        plan.targets.filter(indicator=target.indicator, program=target.program)
+        .exclude(pk=target.pk)
+        .select_related("region")
+    )
+
+
+def _chart_region(scope: Scope, target: Target, rows: list[TargetProgress]) -> Region | None:
+    """The region the chart follows: the target's own when the user may see it, else the
+    user's own region among the rows."""
+    if scope.sees_everything:
+        return target.region
+    for row in rows:
+        if row.region.code == scope.region_code:
+            return row.region
+    return rows[0].region if rows else None
+
+
+def _target_chart(
+    plan: Plan, month: Period, state: tuple, region: Region | None, target: Target
+) -> dict | None:
+    if region is None or target.kind != Target.Kind.QUANTITATIVE:
+        return None
+    points = cache.trend(plan, month, state, region, [target])
+    values = [_number(rows[0].progress.value) if rows else None for _, rows in points]
+    required = [_number(rows[0].progress.required) if rows else None for _, rows in points]
+    return {
+        "months": [str(m) for m, _ in points],
+        "value": values,
+        "required": required,
+        "target": _number(target.value),
+        "title": f"{region.name} · {target.name}",
+        "unit": target.unit,
+    }
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, Decimal) and value.is_finite() else None
+
+
+def _rows_xlsx(
+    plan: Plan, month: Period, name: str, title: str, rows: list[TargetProgress]
+) -> HttpResponse:
+    table = Table(
+        name, title,
+        [str(h) for h in (_("目标"), _("地区"), _("层级"), _("统计期"), _("当前值"), _("口径"),
+                          _("应达到"), _("差距"), _("状态"), _("预警"))],
+    )  # fmt: skip
+    for row in rows:
+        p = row.progress
+        worst = row.worst
+        table.rows.append([
+            Cell(row.target.statement), Cell(row.region.name), Cell(row.target.get_level_display()),
+            Cell(str(p.period)), Cell(p.value if isinstance(p.value, Decimal) else None),
+            Cell(p.vintage), Cell(p.required if isinstance(p.required, Decimal) else None),
+            Cell(p.gap if isinstance(p.gap, Decimal) else None),
+            Cell(str(STATUS.get(p.status.value, p.status.value))),
+            Cell(f"{SEVERITY.get(worst.severity.value, '')} {worst.label}"
+                 if worst and worst.severity else ""),
+        ])  # fmt: skip
+    context = f"{plan.short_name} · {month}"
+    return xlsx_response(table, f"{plan.code}-{name}-{month}", context, settings.PLANTRACK_DEMO)
 
 
 @login_required
@@ -140,7 +230,13 @@ def scorecard(request: HttpRequest, code: str, region: str) -> HttpResponse:
         scope, region_obj.code, region_obj.parent.code if region_obj.parent else None
     ):
         raise Http404("无权查看该地区")
-    rows = compute(plan, month, regions=[region_obj.code])
+    state = cache.fingerprint(plan)
+    if region_obj.level == "county":
+        rows = cache.county_rows(plan, month, state, [region_obj], list(plan.targets.all()))
+    else:
+        rows = [r for r in cache.plan_rows(plan, month, state) if r.region.code == region_obj.code]
+    if request.GET.get("format") == "xlsx":
+        return _rows_xlsx(plan, month, region_obj.code, f"{region_obj.name}", rows)
     counts = Counter(r.progress.status.value for r in rows)
     return render(
         request,
@@ -151,6 +247,7 @@ def scorecard(request: HttpRequest, code: str, region: str) -> HttpResponse:
             "region": region_obj,
             "rows": _decorate(rows),
             "counts": {STATUS[k]: v for k, v in counts.items()},
+            "assessment": city_assessment(plan, month.year, region_obj, scope),
         },
     )
 

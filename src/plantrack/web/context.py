@@ -7,4 +7,7 @@ def site(request: HttpRequest) -> dict:
     ``code`` of its URL) so the navigation stays within that plan."""
     match = getattr(request, "resolver_match", None)
     code = match.kwargs.get("code") if match else None
-    return {"demo_mode": settings.PLANTRACK_DEMO, "current_plan": code if isinstance(code, str) else ""}
+    return {
+        "demo_mode": settings.PLANTRACK_DEMO,
+        "current_plan": code if isinstance(code, str) else "",
+    }

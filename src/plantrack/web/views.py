@@ -9,6 +9,7 @@ from plantrack.departments.models import Department
 from plantrack.plans.export import plan_as_workbook
 from plantrack.plans.models import Plan
 from plantrack.plans.queries import TargetFilter, filter_targets
+from plantrack.progress.views import target_progress
 from plantrack.regions.models import Region
 
 
@@ -68,22 +69,8 @@ def _group(plan: Plan, targets: list) -> list[dict]:
 
 @login_required
 def target_detail(request: HttpRequest, code: str, target: str) -> HttpResponse:
-    plan = _plan(code)
-    target_obj = get_object_or_404(
-        plan.targets.select_related("domain", "program", "region", "indicator"), code=target
-    )
-    siblings = (
-        plan.targets.filter(indicator=target_obj.indicator, program=target_obj.program).exclude(
-            pk=target_obj.pk
-        )
-        if target_obj.indicator
-        else plan.targets.none()
-    )
-    return render(
-        request,
-        "web/target.html",
-        {"plan": plan, "target": target_obj, "siblings": siblings.select_related("region")},
-    )
+    """The target page: definition and progress together (see progress.views.target_progress)."""
+    return target_progress(request, code, target)
 
 
 @login_required
