@@ -10,9 +10,12 @@ Why the fast path works: after step 3 the register is below 256, so one byte ste
 register's high byte carries state from one byte to the next. That state update,
 ``h -> H(h ^ byte)`` with ``H(x) = T[x] >> 8``, is linear over GF(2) and ``H`` has order 8
 (``H^8`` is the identity; a test checks both). So the byte at distance ``d`` from the end of the
-segment contributes ``H^(d mod 8)`` of itself to the final state: eight ``bytes.translate``
-calls over eight strided slices and one XOR fold, all in C, replace the per-byte Python loop
-(about 2x faster on a 300-byte segment; ``crc_reference`` keeps the plain loop as the oracle).
+segment contributes ``H^(d mod 8)`` of itself to the final state, and bytes at distances equal
+mod 8 can be XORed together first: the segment read as one big integer and folded by halves
+down to 64 bits gives, in its byte ``k``, the XOR of the bytes at distance ``k`` mod 8. Four
+lookups in 65,536-entry tables (``H^k`` of two adjacent bytes at once) and one in ``T`` finish
+it. Every step but the four lookups runs in C: about 3 µs for 300 bytes here, against 7 µs for
+a byte-per-byte table loop and 200 µs for the bit loop (``crc_reference``, the oracle).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ _H: Final = [value >> 8 for value in _T]
 
 
 def _powers() -> list[bytes]:
-    """``H^d`` for d = 0..7 as ``bytes.translate`` tables."""
+    """``H^d`` for d = 0..7 as 256-byte tables."""
     powers = []
     current = list(range(256))
     for _ in range(8):
@@ -49,9 +52,20 @@ def _powers() -> list[bytes]:
     return powers
 
 
+def _pair(low: bytes, high: bytes) -> bytes:
+    """The 65,536-entry table ``x -> low[x & 0xFF] ^ high[x >> 8]``."""
+    low_row = int.from_bytes(low, "big")
+    rows = [(low_row ^ (value * _ONES)).to_bytes(256, "big") for value in high]
+    return b"".join(rows)
+
+
+_ONES: Final = int.from_bytes(b"\x01" * 256, "big")
 _M: Final = _powers()
+_P0, _P1, _P2, _P3 = (_pair(_M[k], _M[k + 1]) for k in (0, 2, 4, 6))
 # The register starts at 0xFFFF (附录A step 1); its high byte 0xFF is propagated like data.
 _START: Final = [_M[d][0xFF] for d in range(8)]
+# Masks of the low 64·w bits, for folding a segment of up to 1,024 bytes (and more, slower).
+_MASKS: Final = [(1 << (64 * words)) - 1 for words in range(130)]
 
 
 def crc(segment: bytes) -> int:
@@ -63,16 +77,20 @@ def crc(segment: bytes) -> int:
     n = len(segment)
     if n == 0:
         return 0xFFFF
-    last = n - 1
-    folded = b"".join([segment[(last - d) % 8 :: 8].translate(_M[d]) for d in range(8)])
-    value = int.from_bytes(folded, "little")
-    width = len(folded)
-    while width > 1:
-        half = (width + 1) >> 1
-        bits = half << 3
-        value = (value >> bits) ^ (value & ((1 << bits) - 1))
-        width = half
-    return _T[value ^ _START[last % 8]]
+    value = int.from_bytes(segment, "big")  # the last byte is the lowest: distance 0
+    words = (n + 7) >> 3
+    while words > 1:
+        half = (words + 1) >> 1
+        mask = _MASKS[half] if half < 130 else (1 << (64 * half)) - 1
+        value = (value >> (half << 6)) ^ (value & mask)
+        words = half
+    state = (
+        _P0[value & 0xFFFF]
+        ^ _P1[(value >> 16) & 0xFFFF]
+        ^ _P2[(value >> 32) & 0xFFFF]
+        ^ _P3[value >> 48]
+    )
+    return _T[state ^ _START[(n - 1) & 7]]
 
 
 def crc_reference(segment: bytes) -> int:
