@@ -31,8 +31,7 @@ class RunningServer:
     result: list[Receiver] = field(default_factory=list)
 
     def connect(self, timeout: float = 5.0) -> socket.socket:
-        sock = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
-        return sock
+        return socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
 
     def exchange(self, data: bytes, *, answers: int = 1, timeout: float = 3.0) -> bytes:
         """Send ``data`` on a new connection; return what comes back (``answers`` frames)."""

@@ -1,5 +1,165 @@
-"""API: 在线监测（HJ 212）."""
+"""API: 在线监测（HJ 212）: registered sources, their readings and the receiver's counters.
 
-from ninja import Router
+Mounted at ``/api/monitoring``. Every endpoint reads through ``monitoring.access``: a city user
+sees only its city's sources (404 for another's).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from plantrack.monitoring.access import access_source_by_mn, sources_for
+from plantrack.monitoring.models import COUNTER_FIELDS
+from plantrack.monitoring.queries import daily_counters, readings_between
 
 router = Router(tags=["monitoring"])
+
+MAX_READINGS = 10_000
+
+
+class PollutantOut(Schema):
+    code: str
+    limit: str | None
+    limit_unit: str
+    limit_standard: str
+    limit_kind: str
+    rtd_interval: int | None
+    minute_interval: int | None
+    reports_hourly: bool
+    reports_daily: bool
+
+
+class SourceOut(Schema):
+    mn: str
+    name: str
+    enterprise: str | None
+    enterprise_name: str | None
+    outlet_code: str
+    region: str
+    region_name: str
+    system: str
+    protocol: str
+    water_class: int | None
+    active: bool
+    is_demo: bool
+    pollutants: list[PollutantOut]
+
+
+class ReadingOut(Schema):
+    pollutant: str
+    time: dt.datetime
+    cn: str
+    kind: str
+    value: str
+    flag: str
+    qn: str
+
+
+class ReadingQuery(Schema):
+    pollutant: str | None = None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    cn: str | None = None
+    kind: str | None = None
+    limit: int = 1000
+
+
+class CounterOut(Schema):
+    day: dt.date
+    frames_ok: int
+    malformed: int
+    bad_crc: int
+    bad_length: int
+    oversized: int
+    unknown_mn: int
+    wrong_password: int
+    duplicates: int
+    deviations: int
+    timeouts: int
+    readings: int
+
+
+def _source_out(source) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "mn": source.mn,
+        "name": source.name,
+        "enterprise": source.enterprise.code if source.enterprise else None,
+        "enterprise_name": source.enterprise.name if source.enterprise else None,
+        "outlet_code": source.outlet_code,
+        "region": source.region.code,
+        "region_name": source.region.name,
+        "system": source.system,
+        "protocol": source.protocol,
+        "water_class": source.water_class,
+        "active": source.active,
+        "is_demo": source.is_demo,
+        "pollutants": [
+            {
+                "code": p.code,
+                "limit": None if p.limit is None else f"{p.limit.normalize():f}",
+                "limit_unit": p.limit_unit,
+                "limit_standard": p.limit_standard,
+                "limit_kind": p.limit_kind,
+                "rtd_interval": p.rtd_interval,
+                "minute_interval": p.minute_interval,
+                "reports_hourly": p.reports_hourly,
+                "reports_daily": p.reports_daily,
+            }
+            for p in source.pollutants.all()
+        ],
+    }
+
+
+@router.get("/sources", response=list[SourceOut], summary="登记的监测点（本用户可见范围）")
+def list_sources(request: HttpRequest, region: str | None = None) -> list[dict]:
+    sources = sources_for(request.user).prefetch_related("pollutants").order_by("mn")
+    if region:
+        sources = sources.filter(region__code=region) | sources.filter(region__parent__code=region)
+    return [_source_out(s) for s in sources]
+
+
+@router.get("/sources/{mn}", response=SourceOut, summary="一个监测点")
+def get_source(request: HttpRequest, mn: str) -> dict:
+    return _source_out(access_source_by_mn(request.user, mn))
+
+
+@router.get("/sources/{mn}/readings", response=list[ReadingOut], summary="监测数据（按数据时间）")
+def list_readings(request: HttpRequest, mn: str, query: Query[ReadingQuery]) -> list[dict]:
+    source = access_source_by_mn(request.user, mn)
+    if not 1 <= query.limit <= MAX_READINGS:
+        raise HttpError(422, f"limit：应在 1 到 {MAX_READINGS} 之间，收到 {query.limit}")
+    if query.start and query.end and query.start >= query.end:
+        raise HttpError(422, "start 应早于 end")
+    rows = readings_between(
+        source,
+        pollutant=query.pollutant,
+        start=query.start,
+        end=query.end,
+        cn=query.cn,
+        kind=query.kind,
+    )[: query.limit]
+    return [
+        {
+            "pollutant": r.pollutant,
+            "time": r.time,
+            "cn": r.cn,
+            "kind": r.kind,
+            "value": f"{r.value.normalize():f}",
+            "flag": r.flag,
+            "qn": r.qn,
+        }
+        for r in rows
+    ]
+
+
+@router.get("/sources/{mn}/counters", response=list[CounterOut], summary="接收计数（按日）")
+def list_counters(request: HttpRequest, mn: str, days: int = 31) -> list[dict]:
+    source = access_source_by_mn(request.user, mn)
+    return [
+        {"day": row.day, **{name: getattr(row, name) for name in COUNTER_FIELDS}}
+        for row in daily_counters(source, max(1, min(days, 366)))
+    ]

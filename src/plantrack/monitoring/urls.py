@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("<slug:code>/", views.index, name="monitoring"),
+    path("<slug:code>/sources/<str:mn>/", views.source_detail, name="monitoring-source"),
+    path("<slug:code>/events/", views.events, name="monitoring-events"),
+]

@@ -1,0 +1,80 @@
+"""Monitoring pages: the registered sources, one source (counters, latest readings, pollutants
+and limits), and the receiver's refusal log. Every page reads through ``access``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from plantrack.accounts.access import scope_of
+from plantrack.plans.models import Plan
+
+from .access import access_source_by_mn, events_for, sources_for
+from .models import EventKind
+from .queries import counter_totals, daily_counters, latest_readings
+
+
+def _plan(code: str) -> Plan:
+    return get_object_or_404(Plan, code=code)
+
+
+@login_required
+def index(request: HttpRequest, code: str) -> HttpResponse:
+    plan = _plan(code)
+    sources = sources_for(request.user).order_by("region__code", "system", "mn")
+    totals = counter_totals(sources)
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for source in sources:
+        city = source.region if source.region.level != "county" else source.region.parent
+        groups[city.name if city else source.region.name].append(
+            {"source": source, "totals": totals.get(source.pk, {})}
+        )
+    return render(
+        request,
+        "monitoring/index.html",
+        {
+            "plan": plan,
+            "groups": dict(groups),
+            "count": len(sources),
+            "any_demo": any(s.is_demo for s in sources),
+            "is_admin": scope_of(request.user).is_admin,
+        },
+    )
+
+
+@login_required
+def source_detail(request: HttpRequest, code: str, mn: str) -> HttpResponse:
+    plan = _plan(code)
+    source = access_source_by_mn(request.user, mn)
+    return render(
+        request,
+        "monitoring/source.html",
+        {
+            "plan": plan,
+            "source": source,
+            "pollutants": source.pollutants.all(),
+            "latest": latest_readings(source),
+            "days": daily_counters(source),
+            "events": events_for(request.user).filter(source=source)[:50],
+            "targets": source.targets.filter(plan=plan),
+        },
+    )
+
+
+@login_required
+def events(request: HttpRequest, code: str) -> HttpResponse:
+    plan = _plan(code)
+    rows = events_for(request.user)
+    kind = request.GET.get("kind")
+    if kind in EventKind.values:
+        rows = rows.filter(kind=kind)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "monitoring/events.html",
+        {"plan": plan, "page": page, "kinds": EventKind.choices, "kind": kind or ""},
+    )
