@@ -175,8 +175,14 @@ class SourcePollutant(models.Model):
 class Reading(models.Model):
     """One value received from a data logger (one pollutant, one value kind, one data time)."""
 
+    # No index of its own: the unique key below starts with the source (one index less to
+    # update per stored value).
     source = models.ForeignKey(
-        MonitoredSource, verbose_name=_("监测点"), on_delete=models.CASCADE, related_name="+"
+        MonitoredSource,
+        verbose_name=_("监测点"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     pollutant = models.CharField(_("污染物编码"), max_length=16)
     time = models.DateTimeField(_("数据时间"))

@@ -105,6 +105,8 @@ class Writer:
                 # WAL lets pages read while the receiver writes; NORMAL syncs at checkpoints.
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")
+                # 64 MiB of page cache keeps the hot pages of the readings' key in memory.
+                cursor.execute("PRAGMA cache_size=-65536")
         reading_sql, counter_sql = _reading_sql(), _counter_sql()
         try:
             while True:
