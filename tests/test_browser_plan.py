@@ -24,7 +24,8 @@ def login(page, site: str, username: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/plans/"))
+    page.wait_for_url(re.compile(r"/dashboard/"))
+    page.goto(f"{site}/plans/zhejiang-2011/")
 
 
 def test_city_user_browses_filters_and_opens_a_target(site, page):
