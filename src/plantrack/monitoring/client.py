@@ -37,10 +37,10 @@ def minute_frame(
     codes = _POLLUTANTS_2017 if version == "2017" else _POLLUTANTS_2005
     for code, base in codes:
         value = Decimal(base) + Decimal(minute % 17) / 10
-        groups.append(
-            {f"{code}-Avg": value, f"{code}-Max": value + 1, f"{code}-Cou": Decimal("0.123")}
-            | {f"{code}-Flag": "N"}
-        )
+        group: dict[str, CpValue] = {f"{code}-Avg": value, f"{code}-Max": value + 1}
+        group[f"{code}-Cou"] = Decimal("0.123")
+        group[f"{code}-Flag"] = "N"
+        groups.append(group)
     if version == "2005":
         return build(st="31", cn="2051", mn=mn, pw=password, cp=groups)
     qn = f"{at:%Y%m%d%H%M%S}{minute % 1000:03d}"
