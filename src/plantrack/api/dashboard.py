@@ -4,16 +4,15 @@ level of the plan's main targets there, within the user's regions."""
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from plantrack.accounts.access import scope_of
 from plantrack.core.periods import Period
 from plantrack.dashboard import overview as ov
-from plantrack.dashboard.views import focus
+from plantrack.dashboard import progress
+from plantrack.dashboard.views import focus, latest_month
 from plantrack.plans.models import Plan
-from plantrack.progress.services import default_month
 
 router = Router(tags=["dashboard"])
 
@@ -41,14 +40,14 @@ class RegionsOut(Schema):
 def regions(request: HttpRequest, code: str, region: str = "", period: str = "") -> RegionsOut:
     plan = get_object_or_404(Plan.objects.select_related("region"), code=code)
     try:
-        month = Period.parse(period) if period else default_month(plan, timezone.localdate())
+        month = Period.parse(period) if period else latest_month(plan)
     except ValueError:
         raise HttpError(422, "报告期格式应为 2011-07") from None
     if month.frequency != "month":
         raise HttpError(422, "报告期应为月份，例如 2011-07")
     scope = scope_of(request.user)
     focused = focus(scope, plan, region)
-    data = ov.build(plan, month, focused, scope)
+    data = ov.build(plan, month, focused, scope, progress.fingerprint(plan))
     return RegionsOut(
         plan=plan.code,
         period=str(month),

@@ -99,8 +99,7 @@ class Overview:
     follow_ups: dict[str, int]
 
 
-def build(plan: Plan, month: Period, region: Region, scope: Scope) -> Overview:
-    state = progress.fingerprint(plan)
+def build(plan: Plan, month: Period, region: Region, scope: Scope, state: tuple) -> Overview:
     targets = headline_targets(plan)
     headline = progress.region_rows(plan, month, state, region, targets)
     children = _children(plan, month, state, region, targets)

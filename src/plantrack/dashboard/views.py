@@ -8,9 +8,12 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from plantrack.accounts.access import Scope, can_see_region, scope_of
 from plantrack.core.periods import Period
@@ -19,6 +22,7 @@ from plantrack.progress.services import default_month
 from plantrack.regions.models import Region
 
 from . import overview as ov
+from . import progress
 from .tables import xlsx_response
 
 
@@ -32,16 +36,26 @@ def map_file(region: Region) -> str | None:
     return static(name) if finders.find(name) else None
 
 
-def plan_and_month(request: HttpRequest, code: str) -> tuple[Plan, Period]:
+def plan_and_month(request: HttpRequest, code: str) -> tuple[Plan, Period, tuple]:
+    """The plan, the month asked for (default: :func:`latest_month`) and the data state."""
     plan = get_object_or_404(Plan.objects.select_related("region"), code=code)
+    state = progress.fingerprint(plan)
     text = request.GET.get("period", "")
     try:
         month = Period.parse(text) if text else None
     except ValueError:
         raise Http404("报告期格式应为 2011-07") from None
     if month is None or month.frequency != "month":
-        month = default_month(plan, timezone.localdate())
-    return plan, month
+        month = latest_month(plan, state)
+    return plan, month, state
+
+
+def latest_month(plan: Plan, state: tuple | None = None) -> Period:
+    """The default month (the latest with complete approved reports), once per data state."""
+    today = timezone.localdate()
+    return progress.cached(
+        ("month", state or progress.fingerprint(plan), today), lambda: default_month(plan, today)
+    )
 
 
 def focus(scope: Scope, plan: Plan, code: str) -> Region:
@@ -74,10 +88,27 @@ def _chain(region: Region, scope: Scope) -> list[Region]:
 
 @login_required
 def overview(request: HttpRequest, code: str) -> HttpResponse:
-    plan, month = plan_and_month(request, code)
+    plan, month, state = plan_and_month(request, code)
     scope = scope_of(request.user)
     region = focus(scope, plan, request.GET.get("region", ""))
-    data = ov.build(plan, month, region, scope)
+    # The body depends on nothing but these (no form token, no user name): officials of the
+    # same scope share it until the data changes.
+    key = ("overview", state, scope, get_language(), month.key, region.code, timezone.localdate())
+    body = progress.cached(
+        key,
+        lambda: render_to_string(
+            "dashboard/_overview.html", _context(plan, month, region, scope, state), request
+        ),
+    )
+    return render(
+        request,
+        "dashboard/overview.html",
+        {"plan": plan, "region": region, "body": mark_safe(body)},  # noqa: S308 (our template)
+    )
+
+
+def _context(plan: Plan, month: Period, region: Region, scope: Scope, state: tuple) -> dict:
+    data = ov.build(plan, month, region, scope, state)
     levels = [
         {"code": level, "name": ov.level_name(level), "colour": ov.COLOURS[level], "rank": rank}
         for rank, level in enumerate(ov.LEVELS)
@@ -87,36 +118,32 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
          "colour": c.colour, "url": ov._links(plan, month).drill(c.region)}
         for c in data.children
     ]  # fmt: skip
-    return render(
-        request,
-        "dashboard/overview.html",
-        {
-            "plan": plan,
-            "month": month,
-            "region": region,
-            "chain": _chain(region, scope),
-            "data": data,
-            "tables": data.tables,
-            "exports": {
-                key: reverse("dashboard-xlsx", args=[plan.code, key])
-                + f"?period={month}&region={region.code}"
-                for key in data.tables
-            },
-            "map_url": map_file(region) if region.level == "province" else None,
-            "chart_data": {"levels": levels, "children": children, "trends": data.trends,
-                           "region": region.name, "month": str(month)},
-            "months": [str(Period(month.year, month=m)) for m in range(1, 13)
-                       if dt.date(month.year, m, 1) <= plan.period_end],
+    return {
+        "plan": plan,
+        "month": month,
+        "region": region,
+        "chain": _chain(region, scope),
+        "data": data,
+        "tables": data.tables,
+        "exports": {
+            key: reverse("dashboard-xlsx", args=[plan.code, key])
+            + f"?period={month}&region={region.code}"
+            for key in data.tables
         },
-    )  # fmt: skip
+        "map_url": map_file(region) if region.level == "province" else None,
+        "chart_data": {"levels": levels, "children": children, "trends": data.trends,
+                       "region": region.name, "month": str(month)},
+        "months": [str(Period(month.year, month=m)) for m in range(1, 13)
+                   if dt.date(month.year, m, 1) <= plan.period_end],
+    }  # fmt: skip
 
 
 @login_required
 def table_xlsx(request: HttpRequest, code: str, table: str) -> HttpResponse:
-    plan, month = plan_and_month(request, code)
+    plan, month, state = plan_and_month(request, code)
     scope = scope_of(request.user)
     region = focus(scope, plan, request.GET.get("region", ""))
-    data = ov.build(plan, month, region, scope)
+    data = ov.build(plan, month, region, scope, state)
     if table not in data.tables:
         raise Http404("没有这张表")
     found = data.tables[table]

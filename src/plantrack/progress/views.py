@@ -11,7 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +24,7 @@ from plantrack.core.periods import Period
 from plantrack.dashboard import progress as cache
 from plantrack.dashboard.facts import city_assessment, target_history, target_vintages
 from plantrack.dashboard.tables import Cell, Table, xlsx_response
+from plantrack.dashboard.views import plan_and_month
 from plantrack.departments.models import Department
 from plantrack.plans import decomposition
 from plantrack.plans.models import Plan, Target, TargetShare
@@ -30,17 +34,11 @@ from .forecasts import TargetForecast, forecast_rows
 from .labels import SEVERITY, STATUS
 from .models import FollowUp
 from .records import CannotClose, access_follow_up, close_follow_up
-from .services import TargetProgress, compute, default_month
+from .services import TargetProgress, compute
 
 
 def _plan_and_month(request: HttpRequest, code: str) -> tuple[Plan, Period]:
-    plan = get_object_or_404(Plan.objects.select_related("region"), code=code)
-    try:
-        month = Period.parse(request.GET["period"]) if request.GET.get("period") else None
-    except ValueError:
-        raise Http404("报告期格式应为 2011-07") from None
-    if month is None or month.frequency != "month":
-        month = default_month(plan, timezone.localdate())
+    plan, month, _state = plan_and_month(request, code)
     return plan, month
 
 
@@ -119,11 +117,10 @@ def target_progress(request: HttpRequest, code: str, target: str) -> HttpRespons
     """One target: its definition and clause, where it stands at every region the user may
     see, its chart by month, the vintages of its data and its history (one page, reached from
     the plan browser and from the progress pages)."""
-    plan, month = _plan_and_month(request, code)
+    plan, month, state = plan_and_month(request, code)
     target_obj = get_object_or_404(
         plan.targets.select_related("indicator", "region", "domain", "program", "plan"), code=target
     )
-    state = cache.fingerprint(plan)
     loaded = cache.loaded(plan, month, state)
     rows = _visible(
         request, [r for r in cache.plan_rows(plan, month, state) if r.target.pk == target_obj.pk]
@@ -135,23 +132,44 @@ def target_progress(request: HttpRequest, code: str, target: str) -> HttpRespons
     if request.GET.get("format") == "xlsx":
         return _rows_xlsx(plan, month, f"{target_obj.code}", target_obj.statement, rows)
     scope = scope_of(request.user)
-    chart_region = _chart_region(scope, target_obj, rows)
+    key = ("target", state, scope, get_language(), month.key, target_obj.pk)
+    body = cache.cached(
+        key,
+        lambda: render_to_string(
+            "progress/_target.html",
+            _target_context(plan, month, target_obj, rows, forecasts, scope, state),
+            request,
+        ),
+    )
     return render(
         request,
         "progress/target.html",
-        {
-            "plan": plan,
-            "month": month,
-            "target": target_obj,
-            "rows": _decorate(rows, forecasts),
-            "show_forecast": bool(forecasts),
-            "chart": _target_chart(plan, month, state, chart_region, target_obj),
-            "chart_region": chart_region,
-            "vintages": target_vintages(plan, target_obj, month, scope),
-            "history": target_history(plan, target_obj),
-            "siblings": _siblings(plan, target_obj),
-        },
+        {"plan": plan, "target": target_obj, "body": mark_safe(body)},  # noqa: S308 (our template)
     )
+
+
+def _target_context(
+    plan: Plan,
+    month: Period,
+    target: Target,
+    rows: list[TargetProgress],
+    forecasts: dict,
+    scope: Scope,
+    state: tuple,
+) -> dict:
+    chart_region = _chart_region(scope, target, rows)
+    return {
+        "plan": plan,
+        "month": month,
+        "target": target,
+        "rows": _decorate(rows, forecasts),
+        "show_forecast": bool(forecasts),
+        "chart": _target_chart(plan, month, state, chart_region, target),
+        "chart_region": chart_region,
+        "vintages": target_vintages(plan, target, month, scope),
+        "history": target_history(plan, target),
+        "siblings": _siblings(plan, target),
+    }
 
 
 def _siblings(plan: Plan, target: Target) -> list[Target]:
@@ -223,14 +241,13 @@ def _rows_xlsx(
 
 @login_required
 def scorecard(request: HttpRequest, code: str, region: str) -> HttpResponse:
-    plan, month = _plan_and_month(request, code)
+    plan, month, state = plan_and_month(request, code)
     region_obj = get_object_or_404(Region.objects.select_related("parent"), code=region)
     scope = scope_of(request.user)
     if not can_see_region(
         scope, region_obj.code, region_obj.parent.code if region_obj.parent else None
     ):
         raise Http404("无权查看该地区")
-    state = cache.fingerprint(plan)
     if region_obj.level == "county":
         rows = cache.county_rows(plan, month, state, [region_obj], list(plan.targets.all()))
     else:
