@@ -63,6 +63,8 @@ _ERRORS: Final = {
 }
 _MN: Final = re.compile(rb"MN=([0-9A-Za-z]{1,32})[;&]")
 _RECENT_QNS: Final = 4096
+# Control bytes are shown escaped (PostgreSQL text cannot hold NUL; CR LF would break lines).
+_CONTROL: Final = {c: f"\\x{c:02x}" for c in [*range(32), 127]} | {13: "\\r", 10: "\\n"}
 
 
 @dataclass
@@ -82,8 +84,8 @@ class Settings:
 
 def excerpt(data: bytes, limit: int = 120) -> str:
     """The first bytes of ``data`` as text, non-printable bytes escaped."""
-    text = data[:limit].decode("ascii", "backslashreplace")
-    return text.replace("\r", "\\r").replace("\n", "\\n") + ("…" if len(data) > limit else "")
+    text = data[:limit].decode("ascii", "backslashreplace").translate(_CONTROL)
+    return text + ("…" if len(data) > limit else "")
 
 
 class Receiver:
@@ -398,12 +400,12 @@ async def serve(
     stop: asyncio.Event | None = None,
 ) -> Receiver:
     """Run a receiver until ``stop`` is set; flush and return it (for its statistics)."""
-    from .store import load_registry
+    from .store import load_registry_off_loop
 
     writer = Writer()
-    registry = await asyncio.to_thread(load_registry)
+    registry = await asyncio.to_thread(load_registry_off_loop)
     writer.start()
-    receiver = Receiver(registry, writer, settings, load_registry=load_registry)
+    receiver = Receiver(registry, writer, settings, load_registry=load_registry_off_loop)
     bound = await receiver.start(host, port, reuse_port=reuse_port)
     if ready is not None:
         ready(bound)
