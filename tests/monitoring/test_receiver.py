@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from plantrack.core.hj212 import BEIJING, build, data_answer, parse, wrap
 from plantrack.monitoring.models import Reading, ReceiverCounter, ReceiverEvent
@@ -235,3 +237,23 @@ def test_send_simulates_loggers_that_the_server_stores(server: RunningServer) ->
     fresh.shutdown()
     assert "发送 15 包，应答 15" in out.getvalue()
     assert Reading.objects.filter(cn="2051").count() == 15 * 12
+
+
+# No '#' in the garbage: bytes that happen to spell a frame start with a length reaching
+# exactly to the good frame's CR LF would, by HJ 212's framing, legitimately swallow it.
+GARBAGE = st.binary(max_size=300).map(lambda b: b.replace(b"#", b""))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(garbage=st.lists(GARBAGE, max_size=4), cut=st.integers(1, 200))
+def test_after_any_garbage_in_any_chunks_the_server_answers_the_next_good_frame(
+    server: RunningServer, garbage: list[bytes], cut: int
+) -> None:
+    good = hourly(qn="20110601085857555")
+    data = b"".join(garbage) + good
+    with server.connect() as sock:
+        sock.sendall(data[:cut])
+        sock.sendall(data[cut:])
+        assert read_frames(sock, 1) == data_answer(parse(good))
