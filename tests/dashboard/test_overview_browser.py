@@ -127,7 +127,11 @@ def test_each_role_sees_its_overview_coloured_as_the_server_computed(site, brows
 def test_province_user_drills_down_from_map_to_city_and_county(site, page):
     login(page, site, "leader")
     drawn(page, "map")
-    page.locator("table[data-table=regions] a", has_text="杭州市").click()
+    # A real click on the map canvas, in western Hangzhou (淳安), away from the labels.
+    point = page.evaluate(
+        "window.plantrackCharts.map.convertToPixel({seriesIndex: 0}, [119.3, 29.75])"
+    )
+    page.locator("#map").click(position={"x": point[0], "y": point[1]})
     page.wait_for_url(re.compile(r"region=330100"))
     assert "杭州市" in page.locator("h1").inner_text()
     assert len(drawn(page, "bars")) == len(server_levels(page, site, "330100"))
