@@ -103,14 +103,16 @@ async def simulate(
     frames_per_logger: int = 100,
     prefix: str = "3301000000",
     version: str = "2017",
-    window: int = 16,
+    window: int = 4,
+    patience: float = 60.0,
     first_minute: int = 0,
 ) -> Result:
     """``loggers`` connections sending distinct minute frames for ``duration`` seconds.
 
     ``rate`` is the total packets per second (0 = as fast as the server answers); each logger
-    keeps at most ``window`` unanswered packets in flight (2017; 2005 packets get no answer).
-    A logger stops early when it has sent its ``frames_per_logger`` frames.
+    keeps at most ``window`` unanswered packets in flight (2017; 2005 packets get no answer)
+    and waits up to ``patience`` seconds for the last answers. A logger stops early when it has
+    sent its ``frames_per_logger`` frames.
     """
     result = Result()
     answered = version == "2017"
@@ -158,7 +160,7 @@ async def simulate(
                 elif sent % window == 0:
                     await writer.drain()
             await writer.drain()
-            end = time.perf_counter() + 5.0
+            end = time.perf_counter() + patience
             while answered and acked < sent and time.perf_counter() < end and not reading.done():
                 await asyncio.sleep(0.01)
         finally:
