@@ -11,12 +11,19 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from django.db import close_old_connections, connection, transaction
+from django.db import (
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
 
 from .models import COUNTER_FIELDS, MonitoredSource, Reading, ReceiverCounter, ReceiverEvent
 
@@ -74,6 +81,7 @@ def _counter_sql() -> str:
 
 
 _STOP: Final = object()
+_ATTEMPTS: Final = 5
 
 
 class Writer:
@@ -84,6 +92,7 @@ class Writer:
         self._thread = threading.Thread(target=self._run, name="hj212-writer", daemon=True)
         self._on_error = on_error
         self.rows_written = 0
+        self.rows_failed = 0
         self.batches = 0
         self.pending_rows = 0
         self._lock = threading.Lock()
@@ -123,14 +132,38 @@ class Writer:
                 if item is _STOP:
                     return
                 kind, payload = item
-                try:
-                    self._write(kind, payload, reading_sql, counter_sql)
-                except Exception as exc:  # a failed batch must not end ingest
-                    log.exception("hj212 writer: %s batch failed", kind)
-                    if self._on_error is not None:
-                        self._on_error(exc)
+                self._write_with_retries(kind, payload, reading_sql, counter_sql)
         finally:
             connection.close()
+
+    def _write_with_retries(
+        self, kind: str, payload: Any, reading_sql: str, counter_sql: str
+    ) -> None:
+        # A locked SQLite file (another worker writing) or a dropped PostgreSQL connection is
+        # usually over within seconds; a batch is dropped (and logged) only after that.
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                self._write(kind, payload, reading_sql, counter_sql)
+                return
+            except (OperationalError, InterfaceError) as exc:
+                if attempt == _ATTEMPTS:
+                    self._failed(kind, payload, exc)
+                    return
+                log.warning("hj212 writer: %s batch, attempt %d: %s", kind, attempt, exc)
+                connection.close()
+                time.sleep(0.5 * attempt)
+            except Exception as exc:  # a batch that can never be written must not end ingest
+                self._failed(kind, payload, exc)
+                return
+
+    def _failed(self, kind: str, payload: Any, exc: BaseException) -> None:
+        log.error("hj212 writer: %s batch of %d dropped: %s", kind, len(payload), exc)
+        if kind == "rows":
+            self.rows_failed += len(payload)
+            with self._lock:
+                self.pending_rows -= len(payload)
+        if self._on_error is not None:
+            self._on_error(exc)
 
     def _write(self, kind: str, payload: Any, reading_sql: str, counter_sql: str) -> None:
         if kind == "rows":
@@ -146,7 +179,7 @@ class Writer:
         elif kind == "events":
             ReceiverEvent.objects.bulk_create(
                 ReceiverEvent(
-                    time=time,
+                    time=at,
                     peer=peer,
                     mn=mn,
                     source_id=source_id,
@@ -154,7 +187,7 @@ class Writer:
                     reason=reason[:300],
                     excerpt=excerpt[:300],
                 )
-                for time, peer, mn, source_id, event_kind, reason, excerpt in payload
+                for at, peer, mn, source_id, event_kind, reason, excerpt in payload
             )
 
 

@@ -78,8 +78,10 @@ class Command(BaseCommand):
                 ready=ready,
                 stop=stop,
             )
+            writer = receiver.writer
+            failed = f"，{writer.rows_failed} 条写入失败（见日志）" if writer.rows_failed else ""
             self.stdout.write(
-                f"已停止：收到 {receiver.packets} 个数据包，写入 {receiver.writer.rows_written} 条数据"
+                f"已停止：收到 {receiver.packets} 个数据包，写入 {writer.rows_written} 条数据{failed}"
             )
 
         asyncio.run(main())
