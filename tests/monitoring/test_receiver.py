@@ -12,7 +12,7 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plantrack.core.hj212 import BEIJING, build, data_answer, parse, wrap
+from plantrack.core.hj212 import BEIJING, build, data_answer, notice_answer, parse, wrap
 from plantrack.monitoring.models import Reading, ReceiverCounter, ReceiverEvent
 
 from .conftest import MN, MN_2005, OTHER_MN, PASSWORD, RunningServer, read_frames
@@ -257,3 +257,33 @@ def test_after_any_garbage_in_any_chunks_the_server_answers_the_next_good_frame(
         sock.sendall(data[:cut])
         sock.sendall(data[cut:])
         assert read_frames(sock, 1) == data_answer(parse(good))
+
+
+def test_status_uploads_are_stored_and_a_time_calibration_request_gets_9013(
+    server: RunningServer,
+) -> None:
+    state = build(qn="20110601085857400", st="32", cn="2021", pw=PASSWORD, mn=MN, flag=5,
+                  cp="DataTime=20110601080000;SB1-RS=1;SB2-RS=3")  # fmt: skip
+    calibrate = build(qn="20110601085857401", st="32", cn="1013", pw=PASSWORD, mn=MN, flag=5)
+    result = build(qn="20110601085857402", st="91", cn="9012", pw=PASSWORD, mn=MN, flag=4,
+                   cp="ExeRtn=1")  # fmt: skip
+    answers = server.exchange(state + calibrate + result, answers=2)
+    assert answers == data_answer(parse(state)) + notice_answer(parse(calibrate))
+    server.shutdown()
+    assert readings() == {("SB1", "RS"): Decimal("1"), ("SB2", "RS"): Decimal("3")}
+    assert counter().frames_ok == 3
+
+
+def test_counters_are_durable_and_add_up_across_restarts(server: RunningServer) -> None:
+    from plantrack.monitoring.receiver import Settings
+
+    from .conftest import start_server
+
+    server.exchange(hourly(qn="20110601085857001"))
+    server.shutdown()
+    again = start_server(Settings(flush_ms=50))
+    again.exchange(hourly(qn="20110601095857001", cp=CP.replace("080000", "090000")))
+    again.exchange(hourly(pw="000000"), timeout=0.5)
+    again.shutdown()
+    row = counter()
+    assert (row.frames_ok, row.readings, row.wrong_password) == (2, 6, 1)
