@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
-from typing import Final
+from functools import lru_cache
+from typing import Any, Final
 
 from plantrack.core.hj212 import Command, Packet, to_2017
 
@@ -48,10 +49,25 @@ def rows_of(packet: Packet) -> Iterator[Row]:
         time = data_time or reading.sample_time
         if time is None:
             raise NoDataTime(f"{code}: no DataTime and no SampleTime")
-        try:
-            pollutant = to_2017(code)
-        except KeyError:
-            pollutant = code
+        pollutant = _code_2017(code)
         flag = reading.flag or ""
         for kind, value in reading.values.items():
             yield pollutant, time, cn, kind, value, flag
+
+
+def reading_rows(packet: Packet, source_id: int, received: datetime) -> list[tuple[Any, ...]]:
+    """The rows :class:`~plantrack.monitoring.store.Writer` stores for ``packet``: those of
+    :func:`rows_of` with the source, QN and receipt time (built in one pass for the receiver)."""
+    qn = packet.qn or ""
+    return [
+        (source_id, code, time, cn, kind, value, flag, qn, received)
+        for code, time, cn, kind, value, flag in rows_of(packet)
+    ]
+
+
+@lru_cache(maxsize=4096)
+def _code_2017(code: str) -> str:
+    try:
+        return to_2017(code)
+    except KeyError:
+        return code

@@ -46,7 +46,7 @@ from plantrack.core.hj212 import (
     respond,
 )
 
-from .ingest import STORED_COMMANDS, NoDataTime, rows_of
+from .ingest import STORED_COMMANDS, NoDataTime, reading_rows
 from .models import COUNTER_FIELDS, EventKind
 from .store import CounterKey, EventRow, ReadingRow, SourceInfo, Writer
 
@@ -286,7 +286,7 @@ class Receiver:
             self.log(conn, EventKind.DEVIATION, mn, detail, frame)
         answer = respond(packet)
         if answer is not None:
-            conn.transport.write(answer)
+            conn.outbox.append(answer)
         try:
             whole = conn.reassembler.add(packet)
         except DeviationRefused as error:
@@ -315,19 +315,14 @@ class Receiver:
             if len(recent) > _RECENT_QNS:
                 recent.popitem(last=False)
         try:
-            values = list(rows_of(packet))
+            rows = reading_rows(packet, info.id, datetime.now(UTC))
         except NoDataTime as error:
             self.count(mn, "malformed", info.id)
             self.log(conn, EventKind.MALFORMED, mn, str(error), frame)
             return
-        received = datetime.now(UTC)
-        source_id, qn_text = info.id, qn or ""
-        self.rows.extend(
-            (source_id, code, at, cn, kind, value, flag, qn_text, received)
-            for code, at, cn, kind, value, flag in values
-        )
+        self.rows += rows
         self.count(mn, "frames_ok", info.id)
-        self.count(mn, "readings", info.id, len(values))
+        self.count(mn, "readings", info.id, len(rows))
         if len(self.rows) >= self.settings.batch_rows:
             self.flush()
 
@@ -346,6 +341,7 @@ class Connection(asyncio.Protocol):
         self.mn = ""
         self.peer = "?"
         self.logged: dict[str, int] = {}
+        self.outbox: list[bytes] = []
         self.last_data = self.last_frame = time.monotonic()
         self.transport: asyncio.Transport
 
@@ -371,6 +367,11 @@ class Connection(asyncio.Protocol):
                 receiver.frame(self, item)
             else:
                 receiver.reject(self, item, data if item.code != "garbage" else data[:120])
+        if self.outbox:
+            # One send for all the answers this read produced: a syscall costs more than an
+            # answer's bytes.
+            self.transport.write(b"".join(self.outbox))
+            self.outbox.clear()
 
     def eof_received(self) -> bool:
         return False  # half-closed peers are closed; answers to them could not be read anyway

@@ -107,16 +107,17 @@ def _text(name: str, value: CpValue) -> str:
 def _answer(packet: Packet, cn: Command, cp: str) -> bytes:
     """An answer to ``packet``: same QN, PW and MN, ST=91 (表5 系统交互), no answer wanted."""
     # 表3: keep the request's version bits, clear D and A (an answer is never split or answered).
-    flag = None if packet.flag is None else packet.flag.version << 2
-    return build(
-        qn=packet.qn,
-        st=System.INTERACTION,
-        cn=cn,
-        pw=packet.pw,
-        mn=packet.mn,
-        flag=flag,
-        cp=cp,
-    )
+    # The fields come from a parsed packet, so they hold no separator; the segment is put
+    # together directly, in :func:`build`'s order, without its checks (a receiver answers
+    # every upload).
+    parts = [] if packet.qn is None else [f"QN={packet.qn}"]
+    parts += [f"ST={System.INTERACTION.value}", f"CN={cn.value}"]
+    if packet.pw is not None:
+        parts.append(f"PW={packet.pw}")
+    parts.append(f"MN={packet.mn}")
+    if packet.flag is not None:
+        parts.append(f"Flag={packet.flag.version << 2}")
+    return wrap(";".join(parts) + f";CP=&&{cp}&&")
 
 
 def request_answer(packet: Packet, rtn: QnRtn = QnRtn.READY) -> bytes:
