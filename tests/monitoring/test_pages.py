@@ -136,3 +136,27 @@ def test_demo_registers_labelled_sources_and_stores_readings_through_the_parser(
     assert (again.sources_created, again.readings) == (0, 0)
     source = MonitoredSource.objects.get(mn__startswith="330100", system="31")
     assert source.targets.filter(indicator__code="online_data_conformity_rate").exists()
+
+
+def test_county_user_sees_its_county_and_an_enterprise_user_its_enterprise(
+    client, two_cities, django_user_model
+) -> None:
+    from plantrack.accounts.models import Profile, Role
+    from plantrack.enterprises.models import Enterprise
+
+    hz, nb = two_cities
+    assert client.login(username="xihu", password="demo2011")
+    assert [s["mn"] for s in client.get("/api/monitoring/sources").json()] == [HZ_MN]
+    enterprise = Enterprise.objects.create(
+        code="913302000000000001", name="宁波某热电厂", region=nb.region
+    )
+    nb.enterprise = enterprise
+    nb.save(update_fields=["enterprise"])
+    user = django_user_model.objects.create_user("nbplant", password="pw-nbplant-1")
+    Profile.objects.create(user=user, role=Role.ENTERPRISE, enterprise=enterprise)
+    client.logout()
+    assert client.login(username="nbplant", password="pw-nbplant-1")
+    assert [s["mn"] for s in client.get("/api/monitoring/sources").json()] == [NB_MN]
+    assert client.get(f"/api/monitoring/sources/{HZ_MN}/counters").status_code == 404
+    page = client.get(reverse("monitoring", args=["zhejiang-2011"])).content.decode()
+    assert NB_MN in page and HZ_MN not in page
