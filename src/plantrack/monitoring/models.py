@@ -221,7 +221,6 @@ class EventKind(models.TextChoices):
     DEVIATION = "deviation", _("不符合标准（已接收并记录）")
     REFUSED = "refused", _("不符合标准（已拒收）")
     IDLE = "idle", _("连接空闲超时")
-    OVERFLOW = "overflow", _("缓冲区溢出")
     SPLIT = "split", _("分包未能拼合")
 
 
