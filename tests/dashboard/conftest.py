@@ -1,0 +1,1 @@
+from ..fixtures_reporting import data_set  # noqa: F401
