@@ -644,17 +644,24 @@ class _Parser:
         if len(value) != 14 or not value.isdigit() or not value.isascii():
             raise FrameError("value", f"{key}={value!r} is not YYYYMMDDhhmmss")
         try:
-            return datetime(
-                int(value[:4]),
-                int(value[4:6]),
-                int(value[6:8]),
-                int(value[8:10]),
-                int(value[10:12]),
-                int(value[12:14]),
-                tzinfo=BEIJING,
-            )
+            return _time14(value)
         except ValueError:
             raise FrameError("value", f"{key}={value} is not a valid time") from None
+
+
+@lru_cache(maxsize=4096)
+def _time14(value: str) -> datetime:
+    """YYYYMMDDhhmmss in Beijing time; cached, as a receiver's loggers share their DataTimes
+    (every minute packet of one minute carries the same one)."""
+    return datetime(
+        int(value[:4]),
+        int(value[4:6]),
+        int(value[6:8]),
+        int(value[8:10]),
+        int(value[10:12]),
+        int(value[12:14]),
+        tzinfo=BEIJING,
+    )
 
 
 def _is_name(text: str) -> bool:
