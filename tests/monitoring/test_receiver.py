@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plantrack.core.hj212 import BEIJING, build, data_answer, notice_answer, parse, wrap
-from plantrack.monitoring.models import Reading, ReceiverCounter, ReceiverEvent
+from plantrack.monitoring.models import MonitoredSource, Reading, ReceiverCounter, ReceiverEvent
 
 from .conftest import MN, MN_2005, OTHER_MN, PASSWORD, RunningServer, read_frames
 
@@ -209,34 +209,20 @@ def test_send_replays_a_file_and_prints_the_answers(
     assert "发送 2 包" in out.getvalue()
 
 
-def test_send_simulates_loggers_that_the_server_stores(server: RunningServer) -> None:
-    from plantrack.monitoring.client import logger_mn
-    from plantrack.monitoring.models import MonitoredSource
-    from plantrack.regions.models import Region
-
-    region = Region.objects.get(code="330100")
-    for i in range(3):
-        MonitoredSource.objects.create(
-            mn=logger_mn("3301000000", i), password="123456", name=f"sim{i}", region=region,
-            system="31",
-        )  # fmt: skip
-    server.loop.call_soon_threadsafe(lambda: None)
-    time.sleep(0)
-    # The registry is reloaded periodically; a new receiver picks the sources up at start.
-    server.shutdown()
-    from plantrack.monitoring.receiver import Settings
-
-    from .conftest import start_server
-
-    fresh = start_server(Settings(flush_ms=50))
+def test_send_registers_and_simulates_loggers_that_the_running_server_accepts(
+    server: RunningServer,
+) -> None:
+    # The server loaded its registry before these loggers were registered: each new MN is
+    # looked up with its first packet.
     out = io.StringIO()
     call_command(
-        "hj212", "send", "--port", str(fresh.port), "--simulate", "3", "--frames", "5",
-        "--duration", "10", stdout=out,
+        "hj212", "send", "--port", str(server.port), "--simulate", "3", "--register",
+        "--frames", "5", "--duration", "20", stdout=out,
     )  # fmt: skip
-    fresh.shutdown()
+    server.shutdown()
     assert "发送 15 包，应答 15" in out.getvalue()
     assert Reading.objects.filter(cn="2051").count() == 15 * 12
+    assert MonitoredSource.objects.filter(is_demo=True, note="演示数据").count() == 3
 
 
 # No '#' in the garbage: bytes that happen to spell a frame start with a length reaching

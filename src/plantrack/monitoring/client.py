@@ -106,22 +106,25 @@ async def simulate(
     window: int = 4,
     patience: float = 60.0,
     first_minute: int = 0,
+    credentials: list[tuple[str, str]] | None = None,
 ) -> Result:
     """``loggers`` connections sending distinct minute frames for ``duration`` seconds.
 
     ``rate`` is the total packets per second (0 = as fast as the server answers); each logger
     keeps at most ``window`` unanswered packets in flight (2017; 2005 packets get no answer)
     and waits up to ``patience`` seconds for the last answers. A logger stops early when it has
-    sent its ``frames_per_logger`` frames.
+    sent its ``frames_per_logger`` frames. The loggers are ``credentials`` (MN, password)
+    when given, else MNs made from ``prefix`` with the password 123456.
     """
     result = Result()
     answered = version == "2017"
+    logins = credentials or [(logger_mn(prefix, i, version), "123456") for i in range(loggers)]
     built = [
         [
-            minute_frame(logger_mn(prefix, i, version), first_minute + m, version=version)
+            minute_frame(mn, first_minute + m, version=version, password=password)
             for m in range(frames_per_logger)
         ]
-        for i in range(loggers)
+        for mn, password in logins[:loggers]
     ]
     per_logger_gap = loggers / rate if rate else 0.0
     deadline = time.perf_counter() + duration

@@ -15,6 +15,9 @@ Declared rules beyond the parser's :class:`~plantrack.core.hj212.Rules`:
 - a packet whose QN was already received from the same source (the last 4,096 QNs per
   source) is answered again but not stored again; the database key stores each
   (source, pollutant, DataTime, CN, kind) once, also across restarts;
+- a packet from an MN not in the registry (loaded at start, refreshed every 30 s) is looked
+  up in the database (in a thread; that connection's later frames wait, in order), so a
+  source registered meanwhile is accepted with its first packet;
 - a connection silent for ``idle_timeout`` seconds, or holding an unfinished frame for
   ``frame_timeout`` seconds (a slow or half-open peer), is closed and logged.
 """
@@ -28,7 +31,7 @@ import re
 import socket
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -79,6 +82,7 @@ class Settings:
     max_pending_rows: int = 200_000
     events_per_minute: int = 20
     registry_refresh: float = 30.0
+    unknown_retry: float = 10.0
     rules: Rules = DEFAULT_RULES
 
 
@@ -98,11 +102,15 @@ class Receiver:
         settings: Settings | None = None,
         *,
         load_registry: Callable[[], dict[str, SourceInfo]] | None = None,
+        find_source: Callable[[str], SourceInfo | None] | None = None,
     ) -> None:
         self.registry = registry
         self.writer = writer
         self.settings = settings or Settings()
         self._load_registry = load_registry
+        self._find_source = find_source
+        self.unknown: dict[str, float] = {}
+        self.tasks: set[asyncio.Task[None]] = set()
         self.connections: set[Connection] = set()
         self.rows: list[ReadingRow] = []
         self.counters: dict[CounterKey, list[Any]] = {}
@@ -265,6 +273,9 @@ class Receiver:
             return
         mn = packet.mn
         info = self.registry.get(mn)
+        if info is None and self.lookup_due(mn):
+            conn.hold(frame, self.lookup(mn))
+            return
         if info is None or not info.active:
             self.count(mn, "unknown_mn", None)
             kind, why = (
@@ -294,6 +305,30 @@ class Receiver:
             return
         if whole is not None:
             self._accept(conn, whole, info, frame)
+
+    def lookup_due(self, mn: str) -> bool:
+        """Whether to look ``mn`` up in the database: it may have been registered since the
+        registry loaded. An MN is looked up at most once per ``unknown_retry`` seconds, so a
+        flood of unknown MNs cannot turn into a flood of queries."""
+        if self._find_source is None or not mn:
+            return False
+        now = time.monotonic()
+        if now - self.unknown.get(mn, -1e9) < self.settings.unknown_retry:
+            return False
+        if len(self.unknown) > 100_000:
+            self.unknown.clear()
+        self.unknown[mn] = now
+        return True
+
+    async def lookup(self, mn: str) -> None:
+        assert self._find_source is not None
+        try:
+            info = await asyncio.to_thread(self._find_source, mn)
+        except Exception:
+            log.exception("hj212: looking up MN %s failed", mn)
+            return
+        if info is not None:
+            self.registry[mn] = info
 
     def _parse(self, frame: bytes) -> Packet:
         return parse(frame, self.settings.rules)
@@ -342,6 +377,7 @@ class Connection(asyncio.Protocol):
         self.peer = "?"
         self.logged: dict[str, int] = {}
         self.outbox: list[bytes] = []
+        self.held: list[tuple[bytes | FrameError, bytes]] | None = None
         self.last_data = self.last_frame = time.monotonic()
         self.transport: asyncio.Transport
 
@@ -360,10 +396,19 @@ class Connection(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         now = time.monotonic()
         self.last_data = now
+        items = self.decoder.feed(data)
+        if any(isinstance(item, bytes) for item in items):
+            self.last_frame = now
+        self.handle([(item, data) for item in items])
+
+    def handle(self, items: list[tuple[bytes | FrameError, bytes]]) -> None:
+        """Frames and errors in stream order; while an MN is looked up they wait in ``held``."""
         receiver = self.receiver
-        for item in self.decoder.feed(data):
+        for at, (item, data) in enumerate(items):
+            if self.held is not None:
+                self.held.extend(items[at:])
+                break
             if isinstance(item, bytes):
-                self.last_frame = now
                 receiver.frame(self, item)
             else:
                 receiver.reject(self, item, data if item.code != "garbage" else data[:120])
@@ -372,6 +417,25 @@ class Connection(asyncio.Protocol):
             # answer's bytes.
             self.transport.write(b"".join(self.outbox))
             self.outbox.clear()
+
+    def hold(self, frame: bytes, lookup: Coroutine[Any, Any, None]) -> None:
+        """Stop handling this connection's frames until ``lookup`` is done, then handle
+        ``frame`` and what arrived meanwhile, in order."""
+        self.held = [(frame, frame)]
+        self.transport.pause_reading()
+
+        async def resume() -> None:
+            await lookup
+            held, self.held = self.held or [], None
+            if self.transport.is_closing():
+                return
+            self.handle(held)
+            if self.held is None and not self.receiver.paused:
+                self.transport.resume_reading()
+
+        task = asyncio.get_running_loop().create_task(resume())
+        self.receiver.tasks.add(task)
+        task.add_done_callback(self.receiver.tasks.discard)
 
     def eof_received(self) -> bool:
         return False  # half-closed peers are closed; answers to them could not be read anyway
@@ -401,12 +465,18 @@ async def serve(
     stop: asyncio.Event | None = None,
 ) -> Receiver:
     """Run a receiver until ``stop`` is set; flush and return it (for its statistics)."""
-    from .store import load_registry_off_loop
+    from .store import find_source_off_loop, load_registry_off_loop
 
     writer = Writer()
     registry = await asyncio.to_thread(load_registry_off_loop)
     writer.start()
-    receiver = Receiver(registry, writer, settings, load_registry=load_registry_off_loop)
+    receiver = Receiver(
+        registry,
+        writer,
+        settings,
+        load_registry=load_registry_off_loop,
+        find_source=find_source_off_loop,
+    )
     bound = await receiver.start(host, port, reuse_port=reuse_port)
     if ready is not None:
         ready(bound)

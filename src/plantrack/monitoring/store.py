@@ -53,6 +53,17 @@ def load_registry() -> dict[str, SourceInfo]:
     return {mn: SourceInfo(pk, password, active) for mn, pk, password, active in rows}
 
 
+def find_source_off_loop(mn: str) -> SourceInfo | None:
+    """One source by MN (one indexed query), for an MN registered since the registry loaded;
+    for a worker thread, whose connection is closed afterwards."""
+    try:
+        row = MonitoredSource.objects.filter(mn=mn).values_list("id", "password", "active")
+        found = row.first()
+        return None if found is None else SourceInfo(*found)
+    finally:
+        connection.close()
+
+
 def load_registry_off_loop() -> dict[str, SourceInfo]:
     """:func:`load_registry` for a worker thread: its connection is closed afterwards, so
     no idle connection per pool thread is left behind."""

@@ -13,7 +13,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from plantrack.monitoring import client
+from plantrack.monitoring.models import MonitoredSource
 from plantrack.monitoring.receiver import Settings, serve
+from plantrack.regions.models import Region
+
+# Simulated loggers registered with --register are filed under Hangzhou.
+DEMO_REGION = "330100"
 
 
 class Command(BaseCommand):
@@ -42,6 +47,11 @@ class Command(BaseCommand):
         c.add_argument("--first-minute", type=int, default=0, help="第一包的数据时间（分钟）")
         c.add_argument("--mn-prefix", default="3301000000")
         c.add_argument("--version", choices=["2017", "2005"], default="2017")
+        who = c.add_mutually_exclusive_group()
+        who.add_argument("--demo", action="store_true", help="以登记的演示监测点（MN、密码）发送")
+        who.add_argument(
+            "--register", action="store_true", help="先登记 N 个模拟监测点（MN 前缀，密码 123456）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "serve":
@@ -103,6 +113,35 @@ class Command(BaseCommand):
         if any(codes):
             raise CommandError(f"接收进程退出码：{codes}")
 
+    def loggers(self, options: dict[str, Any]) -> list[tuple[str, str]] | None:
+        """The (MN, password) of the simulated loggers, registering them if asked."""
+        count, version = options["simulate"], options["version"]
+        if options["demo"]:
+            demo = MonitoredSource.objects.filter(is_demo=True, active=True).order_by("mn")
+            credentials = list(demo.values_list("mn", "password")[:count])
+            if len(credentials) < count:
+                raise CommandError(f"只有 {len(credentials)} 个演示监测点；先运行 plantrack demo")
+            return credentials
+        if options["register"]:
+            region = Region.objects.get(code=DEMO_REGION)
+            MonitoredSource.objects.bulk_create(
+                [
+                    MonitoredSource(
+                        mn=client.logger_mn(options["mn_prefix"], i, version),
+                        password="123456",
+                        name=f"模拟数采仪 {i}（演示数据）",
+                        region=region,
+                        system="31",
+                        protocol=version,
+                        is_demo=True,
+                        note="演示数据",
+                    )
+                    for i in range(count)
+                ],
+                ignore_conflicts=True,
+            )
+        return None
+
     def send(self, options: dict[str, Any]) -> None:
         host, port = options["host"], options["port"]
         if options["replay"] is not None:
@@ -114,11 +153,13 @@ class Command(BaseCommand):
             for line in result.received:
                 self.stdout.write(line.decode("utf-8", "backslashreplace").rstrip())
         else:
+            credentials = self.loggers(options)
             result = asyncio.run(
                 client.simulate(
                     host,
                     port,
                     options["simulate"],
+                    credentials=credentials,
                     rate=options["rate"],
                     duration=options["duration"],
                     frames_per_logger=options["frames"],
