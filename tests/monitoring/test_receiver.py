@@ -273,3 +273,17 @@ def test_counters_are_durable_and_add_up_across_restarts(server: RunningServer) 
     again.shutdown()
     row = counter()
     assert (row.frames_ok, row.readings, row.wrong_password) == (2, 6, 1)
+
+
+def test_the_log_keeps_at_most_20_rows_per_connection_and_kind_but_counts_all(
+    server: RunningServer,
+) -> None:
+    bad = hourly()[:-6] + b"0000\r\n"
+    if bad == hourly():
+        bad = hourly()[:-6] + b"FFFF\r\n"
+    with server.connect() as sock:
+        sock.sendall(hourly(qn="20110601085857001") + bad * 30 + hourly())
+        read_frames(sock, 2)
+    server.shutdown()
+    assert counter().bad_crc == 30
+    assert ReceiverEvent.objects.filter(kind="crc").count() == 20

@@ -149,7 +149,7 @@ class Receiver:
 
     async def _tick(self) -> None:
         step = self.settings.flush_ms / 1000
-        last_slow = time.monotonic()
+        last_slow = last_minute = time.monotonic()
         while True:
             await asyncio.sleep(step)
             self.flush()
@@ -159,6 +159,10 @@ class Receiver:
                 self.day = datetime.now(BEIJING).date().isoformat()
                 self._sweep(now)
                 self.flush(everything=True)
+                if now - last_minute >= 60:
+                    last_minute = now
+                    for conn in self.connections:
+                        conn.logged.clear()  # the log limit is per connection, kind and minute
                 await self._refresh(now)
             self._backpressure()
 
@@ -174,8 +178,6 @@ class Receiver:
             if self.events:
                 events, self.events = self.events, []
                 self.writer.events(events)
-            for conn in self.connections:
-                conn.logged.clear()
 
     def _sweep(self, now: float) -> None:
         settings = self.settings
