@@ -1,0 +1,157 @@
+"""Project lists in Excel: a template per list, reading an upload back, and exports.
+
+Like the reporting templates, a sheet has a header row people read and a hidden row of codes
+under it; columns are mapped by the code row, so renamed or re-ordered columns still import.
+These functions touch no database.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from plantrack.core.projects import ProjectList
+from plantrack.reporting.excel import (
+    _HEADER_FILL,
+    MAX_ROWS,
+    Error,
+    Malformed,
+    _display,
+    _open_workbook,
+    _save,
+    _sheet_title,
+    malformed,
+)
+
+__all__ = ["Error", "Malformed", "UploadRow", "columns_of", "read_workbook", "workbook"]
+
+MARKER = "project_list="
+EXPECTED = "expected:"
+ACTUAL = "actual:"
+STATUS_LABELS = {
+    "planned": "计划",
+    "under_construction": "在建",
+    "completed": "已完成",
+    "suspended": "暂停",
+    "cancelled": "已取消",
+}
+FIXED = [
+    ("code", "项目编号"),
+    ("name", "项目名称"),
+    ("owner_unit", "责任单位"),
+    ("region", "行政区划代码"),
+    ("status", "状态"),
+    ("planned_investment", "计划投资（万元）"),
+    ("actual_investment", "完成投资（万元）"),
+    ("started_on", "开工日期"),
+    ("completed_on", "竣工日期"),
+]
+
+
+@dataclass(frozen=True)
+class UploadRow:
+    """One filled row of an uploaded sheet, keyed by column code."""
+
+    sheet: str
+    row: int
+    plan: str
+    list_code: str
+    cells: Mapping[str, object]
+    letters: Mapping[str, str]  # column code -> column letter
+    headers: Mapping[str, str]  # column code -> header as written in the file
+
+
+def columns_of(project_list: ProjectList) -> list[tuple[str, str]]:
+    columns = list(FIXED)
+    for c in project_list.contributions:
+        columns.append((EXPECTED + c.code, f"预期{c.name}（{c.unit}）"))
+        columns.append((ACTUAL + c.code, f"实际{c.name}（{c.unit}）"))
+    return columns
+
+
+def workbook(
+    plan: str,
+    sheets: Sequence[tuple[ProjectList, Sequence[Mapping[str, object]]]],
+    *,
+    demo: bool,
+) -> bytes:
+    """One sheet per list with its rows (empty for a template); reading it back imports it."""
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    titles: set[str] = set()
+    for project_list, rows in sheets:
+        ws = book.create_sheet(_sheet_title(project_list.name, titles))
+        columns = columns_of(project_list)
+        for index, (code, header) in enumerate(columns, start=1):
+            cell = ws.cell(1, index, header)
+            cell.font = Font(bold=True)
+            cell.fill = _HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            ws.cell(2, index, code)
+            ws.column_dimensions[get_column_letter(index)].width = min(30, _display(header))
+        ws.cell(2, len(columns) + 1, f"{MARKER}{plan}/{project_list.code}")
+        ws.row_dimensions[2].hidden = True
+        for number, row in enumerate(rows, start=3):
+            for index, (code, _header) in enumerate(columns, start=1):
+                value = row.get(code)
+                ws.cell(
+                    number,
+                    index,
+                    STATUS_LABELS.get(str(value), value) if code == "status" else value,
+                )
+        status = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"')
+        ws.add_data_validation(status)
+        status.add(f"E3:E{max(len(rows) + 2, 500)}")
+        ws.freeze_panes = "C3"
+    notes = book.create_sheet("填写说明")
+    lines = [
+        ("演示数据 · " if demo else "") + "重点项目清单导入模板",
+        "第2行（隐藏）是列编码，请勿修改；按“项目编号”新增或更新项目，整个文件全部通过校验才会导入。",
+        "状态填写："
+        + "、".join(STATUS_LABELS.values())
+        + "；日期格式 YYYY-MM-DD；投资单位为万元。",
+        "行政区划代码为6位国家标准代码（GB/T 2260），如杭州市 330100、西湖区 330106。",
+    ]
+    for number, line in enumerate(lines, start=1):
+        notes.cell(number, 1, line)
+    return _save(book)
+
+
+def read_workbook(data: bytes) -> list[UploadRow]:
+    """Every non-empty data row of every sheet that carries a project-list marker."""
+    book = _open_workbook(data)
+    rows: list[UploadRow] = []
+    found = False
+    for ws in book.worksheets:
+        table = ws.iter_rows(values_only=True)
+        headers = next(table, None)
+        codes = next(table, None)
+        if not headers or not codes:
+            continue
+        marker = next((str(c) for c in codes if isinstance(c, str) and c.startswith(MARKER)), None)
+        if marker is None:
+            continue
+        found = True
+        plan, _, list_code = marker[len(MARKER) :].partition("/")
+        slots = [
+            (index, str(code).strip(), str(headers[index] or "") if index < len(headers) else "")
+            for index, code in enumerate(codes)
+            if code and not str(code).startswith(MARKER)
+        ]
+        letters = {code: get_column_letter(i + 1) for i, code, _h in slots}
+        names = {code: header for _i, code, header in slots}
+        for number, values in enumerate(table, start=3):
+            if number - 2 > MAX_ROWS:
+                raise malformed(f"工作表最多 {MAX_ROWS} 行", ws.title)
+            cells = {code: values[i] if i < len(values) else None for i, code, _h in slots}
+            if all(v in (None, "") for v in cells.values()):
+                continue
+            rows.append(UploadRow(ws.title, number, plan, list_code, cells, letters, names))
+    if not found:
+        raise malformed("文件中没有重点项目清单模板的工作表（第2行的列编码缺失），请下载模板后填写")
+    return rows
