@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Max
+from django.utils.translation import gettext as _
 
 from plantrack.accounts.access import Scope, region_filter
 from plantrack.assessment.models import Round
@@ -67,20 +69,38 @@ def target_history(plan: Plan, target: Target) -> list[Change]:
         )
         for a in TargetAdjustment.objects.filter(target=target).select_related("changed_by")
     ]  # fmt: skip
+    actions = {"created": _("载入计划时新增"), "updated": _("载入计划时修改"),
+               "deleted": _("载入计划时删除")}  # fmt: skip
     for revision in PlanRevision.objects.filter(plan=plan):
         for change in revision.changes:
             if change.get("object") != "target" or change.get("code") != target.code:
                 continue
             fields = change.get("fields") or {}
+            action = change.get("action", "")
             changes.append(
                 Change(
                     revision.loaded_at, revision.filename.rsplit("/", 1)[-1],
-                    change.get("action", ""),
-                    "; ".join(f"{k}: {v[0]}" for k, v in fields.items()),
-                    "; ".join(f"{k}: {v[1]}" for k, v in fields.items()), "",
+                    str(actions.get(action, action)),
+                    "; ".join(f"{_field(k)}: {_listed(v[0])}" for k, v in fields.items()),
+                    "; ".join(f"{_field(k)}: {_listed(v[1])}" for k, v in fields.items()),
+                    "",
                 )
             )  # fmt: skip
     return sorted(changes, key=lambda c: c.when, reverse=True)  # type: ignore[arg-type,return-value]
+
+
+def _field(name: str) -> str:
+    try:
+        found = Target._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(found, "verbose_name", name))
+
+
+def _listed(value: object) -> str:
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or "—"
+    return "—" if value in (None, "") else str(value)
 
 
 def city_assessment(plan: Plan, year: int, region: Region, scope: Scope) -> dict | None:

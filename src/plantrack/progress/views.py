@@ -201,11 +201,17 @@ def _target_chart(
     points = cache.trend(plan, month, state, region, [target])
     values = [_number(rows[0].progress.value) if rows else None for _, rows in points]
     required = [_number(rows[0].progress.required) if rows else None for _, rows in points]
+    # The target's value is a magnitude in its direction; the chart plots signed values (a
+    # fall of 3.5% is -3.5), the sign of what is due says which way to draw the target line.
+    due = next((r for r in required if r is not None), None)
+    line = _number(target.value)
+    if line is not None and due is not None and due < 0 < line:
+        line = -line
     return {
         "months": [str(m) for m, _ in points],
         "value": values,
         "required": required,
-        "target": _number(target.value),
+        "target": line,
         "title": f"{region.name} · {target.name}",
         "unit": target.unit,
     }
