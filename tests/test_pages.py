@@ -10,7 +10,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_pages_require_login(client):
-    for url in ["/", "/plans/zhejiang-2011/", "/plans/zhejiang-2011/export.xlsx"]:
+    for url in [
+        "/", "/plans/zhejiang-2011/", "/plans/zhejiang-2011/export.xlsx",
+        "/dashboard/zhejiang-2011/", "/dashboard/zhejiang-2011/tables/headline.xlsx",
+        "/plans/zhejiang-2011/targets/M-E-01/", "/progress/zhejiang-2011/regions/330100/",
+    ]:  # fmt: skip
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith("/login/"), url
 
@@ -69,3 +73,9 @@ def test_admin_has_every_model_in_chinese(admin_client):
 
 def test_city_user_cannot_open_the_admin(city_client):
     assert city_client.get("/admin/").status_code == 302
+
+
+def test_navigation_links_the_overview_and_the_apps_that_exist(city_client):
+    page = city_client.get("/plans/zhejiang-2011/").content.decode()
+    assert f'href="{reverse("dashboard", args=["zhejiang-2011"])}"' in page
+    assert f'href="{reverse("warnings", args=["zhejiang-2011"])}"' in page
