@@ -226,23 +226,19 @@ def save_project(
     reason: str,
     channel: str,
 ) -> Project:
-    """Create or overwrite a project from an import row, auditing each field that changes.
+    """Overwrite a saved project from an import row, auditing each field that changes.
 
     ``contributions`` maps a declared code to (expected, actual); ``milestones`` a name to
     (planned, actual). Must run inside the caller's transaction.
     """
-    created = project.pk is None
+    changed = []
     for field in PROJECT_FIELDS:
-        if field not in values:
-            continue
-        old = getattr(project, field) if not created else None
-        new = values[field]
-        if not created:
-            record(project, user, field, old, new, reason, channel)
-        setattr(project, field, new)
-    project.save()
-    if created:
-        record(project, user, "created", "", project.name, reason, channel)
+        if field in values:
+            if record(project, user, field, getattr(project, field), values[field], reason, channel):
+                setattr(project, field, values[field])
+                changed.append(field)
+    if changed:
+        project.save(update_fields=[*changed, "updated"])
     for code, (expected, actual) in contributions.items():
         row = project.contributions.filter(code=code).first()
         if row is None:

@@ -107,16 +107,15 @@ def _save(
     elements = dict(DataElement.objects.filter(plan=plan).values_list("code", "pk"))
     for item in clean:
         code = item.values.pop("code")
-        project = existing.get(code) or Project(
-            plan=plan,
-            code=code,
-            program=item.program,
-            list_code=item.project_list.code,
-            project_type=item.project_list.project_type,
-        )
-        is_new = project.pk is None
-        if is_new:
+        project = existing.get(code)
+        is_new = project is None
+        if project is None:
+            project = Project(
+                plan=plan, code=code, program=item.program, list_code=item.project_list.code,
+                project_type=item.project_list.project_type, **item.values,
+            )
             project.save()
+            actions.record(project, user, "created", "", project.name, reason, "excel")
             actions.ensure_contributions(
                 project,
                 [
@@ -124,7 +123,8 @@ def _save(
                     for c in item.project_list.contributions
                 ],
             )
-        actions.save_project(user, project, item.values, item.contributions, {}, reason, "excel")
+        values = {} if is_new else item.values
+        actions.save_project(user, project, values, item.contributions, {}, reason, "excel")
         if is_new:
             outcome.created += 1
         else:

@@ -17,6 +17,18 @@ def media_root() -> Path:
     return Path(explicit) if explicit else Path(settings.DATA_DIR) / "media"
 
 
+class EvidenceStorage(FileSystemStorage):
+    """Reads the folder at each use, so a changed setting (or a test's) takes effect."""
+
+    @property  # type: ignore[override]
+    def base_location(self) -> str:
+        return str(media_root())
+
+    @property  # type: ignore[override]
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+
 def evidence_storage() -> FileSystemStorage:
     """A callable, so migrations keep no machine-specific path."""
-    return FileSystemStorage(location=media_root())
+    return EvidenceStorage()
