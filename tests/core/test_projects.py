@@ -46,8 +46,17 @@ def test_shipped_declaration_covers_the_plans_project_lists(facts):
     targets = {link.target for pl in declaration.project_lists for link in pl.targets}
     # The lists the plan names: 300 energy projects and 170亿元, 1010 双千 projects and 2768亿元,
     # 60 town sewage plants, 1500 km sewer, 420 land consolidations, 25 manure centres, 20万亩.
-    assert {"E01-02", "E01-03", "E03-02", "E03-03", "V01-04", "V01-05", "L05-04",
-            "V06-01", "L06-01"} <= targets
+    assert {
+        "E01-02",
+        "E01-03",
+        "E03-02",
+        "E03-03",
+        "V01-04",
+        "V01-05",
+        "L05-04",
+        "V06-01",
+        "L06-01",
+    } <= targets
     assert declaration.list_of("energy-key").targets[1].scale == Decimal("0.0001")
 
 
@@ -69,7 +78,9 @@ def test_unknown_target_is_located_by_line_and_field(facts):
     text = GOOD.replace("E01-02", "E01-99")
     with pytest.raises(PlanFileError) as error:
         parse_declaration(text, "x.yaml", facts)
-    assert "x.yaml:11: project_lists[0].targets[0].target: 计划中没有目标 E01-99" in str(error.value)
+    assert "x.yaml:11: project_lists[0].targets[0].target: 计划中没有目标 E01-99" in str(
+        error.value
+    )
 
 
 def test_target_of_another_program_and_unknown_element_are_refused(facts):
@@ -95,7 +106,10 @@ def test_schema_errors_name_the_field(facts):
 
 def link(measure_name: str, contribution: str | None = None, scale: str = "1") -> TargetLink:
     return TargetLink(
-        target="T", measure=measure_name, contribution=contribution, scale=Decimal(scale)  # type: ignore[arg-type]
+        target="T",
+        measure=measure_name,
+        contribution=contribution,
+        scale=Decimal(scale),  # type: ignore[arg-type]
     )
 
 
@@ -128,8 +142,14 @@ def test_counts_nest_and_regions_add_up_to_the_province(projects):
     done = measure(projects, link("count_completed"))
     started = measure(projects, link("count_started"))
     assert done <= started <= measure(projects, link("count")) <= len(projects)
-    parents = {"330106": "330100", "330122": "330100", "330203": "330200",
-               "330100": "330000", "330200": "330000", "330000": None}
+    parents = {
+        "330106": "330100",
+        "330122": "330100",
+        "330203": "330200",
+        "330100": "330000",
+        "330200": "330000",
+        "330000": None,
+    }
     totals = by_region(projects, link("sum_investment"), parents)
     province = totals.get("330000", Decimal(0))
     assert province == measure(projects, link("sum_investment"))
@@ -138,8 +158,10 @@ def test_counts_nest_and_regions_add_up_to_the_province(projects):
 
 def test_status_on_a_date_follows_start_and_completion():
     project = ProjectFigures(
-        status="completed", region="330106",
-        started_on=dt.date(2011, 3, 1), completed_on=dt.date(2011, 9, 30),
+        status="completed",
+        region="330106",
+        started_on=dt.date(2011, 3, 1),
+        completed_on=dt.date(2011, 9, 30),
     )
     assert status_on(project, dt.date(2011, 2, 1)) == "planned"
     assert status_on(project, dt.date(2011, 6, 30)) == "under_construction"

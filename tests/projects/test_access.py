@@ -45,7 +45,8 @@ def test_city_user_cannot_open_other_city_project(client, projects):
     assert client.get("/api/projects/zhejiang-2011/projects/T-NB-1").status_code == 404
     response = client.post(
         "/api/projects/zhejiang-2011/projects/T-NB-1/updates",
-        {"note": "越权"}, content_type="application/json",
+        {"note": "越权"},
+        content_type="application/json",
     )
     assert response.status_code == 404
     assert client.get(f"{LIST}p/T-XH-1/").status_code == 200
@@ -55,7 +56,9 @@ def test_export_holds_only_visible_projects(client, projects):
     login(client, "ningbo")
     response = client.get(f"{LIST}excel/export/")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    codes = {row[0] for ws in book.worksheets[:-1] for row in ws.iter_rows(min_row=3, values_only=True)}
+    codes = {
+        row[0] for ws in book.worksheets[:-1] for row in ws.iter_rows(min_row=3, values_only=True)
+    }
     assert codes == {"T-NB-1"}
 
 
@@ -65,7 +68,8 @@ def test_department_user_cannot_update_but_leader_department_approves(client, pr
     assert client.get(f"{LIST}p/T-XH-1/update/").status_code == 403
     response = client.post(
         "/api/projects/zhejiang-2011/projects/T-XH-1/updates",
-        {"note": "部门越权"}, content_type="application/json",
+        {"note": "部门越权"},
+        content_type="application/json",
     )
     assert response.status_code == 403
 

@@ -41,9 +41,14 @@ def upload(client, content: bytes, reason: str = "下达2011年计划"):
 
 def sewage_row(code: str, **extra: object) -> dict[str, object]:
     return {
-        "code": code, "name": f"{code} 镇污水处理厂", "owner_unit": "桐庐县人民政府",
-        "region": "330122", "status": "在建", "planned_investment": 3200,
-        "started_on": "2011-03-01", "expected:cod_cut": 400,
+        "code": code,
+        "name": f"{code} 镇污水处理厂",
+        "owner_unit": "桐庐县人民政府",
+        "region": "330122",
+        "status": "在建",
+        "planned_investment": 3200,
+        "started_on": "2011-03-01",
+        "expected:cod_cut": 400,
     } | extra
 
 
@@ -65,13 +70,19 @@ def test_import_creates_then_reimport_updates_by_code_with_audit(client, db):
     assert (response.context["created"], response.context["updated"]) == (2, 0)
     project = Project.objects.get(code="HZ-S-01")
     assert (project.program.code, project.status, project.region.code) == (
-        "V01", "under_construction", "330122"
+        "V01",
+        "under_construction",
+        "330122",
     )
     assert project.contributions.get(code="cod_cut").expected == 400
 
     again = fill(
         template(client, "town-sewage"),
-        [sewage_row("HZ-S-01", status="已完成", completed_on="2011-11-02", **{"actual:cod_cut": 380})],
+        [
+            sewage_row(
+                "HZ-S-01", status="已完成", completed_on="2011-11-02", **{"actual:cod_cut": 380}
+            )
+        ],
     )
     response = upload(client, again, reason="年底更新")
     assert (response.context["created"], response.context["updated"]) == (0, 1)
@@ -79,7 +90,11 @@ def test_import_creates_then_reimport_updates_by_code_with_audit(client, db):
     assert project.status == "completed"
     change = ProjectChange.objects.get(project=project, field="status")
     assert (change.old, change.new, change.reason, change.channel, change.user.username) == (
-        "under_construction", "completed", "年底更新", "excel", "hangzhou"
+        "under_construction",
+        "completed",
+        "年底更新",
+        "excel",
+        "hangzhou",
     )
 
 

@@ -41,11 +41,21 @@ def test_region_and_date_narrow_the_roll_up(plan, projects):
 
 
 def test_contribution_sum_feeds_the_capacity_targets(plan, db):
-    make_project("T-CE-1", "capacity-elimination", status="completed",
-                 contributions={"energy_saved": "150000", "brick_kilns_closed": "3"},
-                 completed_on=dt.date(2011, 5, 1))
-    make_project("T-CE-2", "capacity-elimination", region="330203", status="completed",
-                 contributions={"brick_kilns_closed": "4"}, completed_on=dt.date(2011, 6, 1))
+    make_project(
+        "T-CE-1",
+        "capacity-elimination",
+        status="completed",
+        contributions={"energy_saved": "150000", "brick_kilns_closed": "3"},
+        completed_on=dt.date(2011, 5, 1),
+    )
+    make_project(
+        "T-CE-2",
+        "capacity-elimination",
+        region="330203",
+        status="completed",
+        contributions={"brick_kilns_closed": "4"},
+        completed_on=dt.date(2011, 6, 1),
+    )
     rows = by_target(program_progress(plan, "E02"))
     assert rows["E02-10"].actual == 7
     assert rows["E02-12"].actual == Decimal("15")  # 150000 吨 → 15 万吨标准煤 of 40

@@ -20,13 +20,19 @@ def post_update(client, **fields):
     return client.post(DETAIL + "update/", data)
 
 
-def test_owner_update_changes_nothing_until_department_approves(client, projects, settings, tmp_path):
+def test_owner_update_changes_nothing_until_department_approves(
+    client, projects, settings, tmp_path
+):
     settings.MEDIA_ROOT = str(tmp_path)
     login(client, "hangzhou")
     evidence = SimpleUploadedFile("验收报告.pdf", b"%PDF-1.4 demo", content_type="application/pdf")
     response = post_update(
-        client, status="completed", completed_on="2011-10-20", actual_investment="950",
-        **{"contribution:cod_cut": "320"}, evidence=evidence,
+        client,
+        status="completed",
+        completed_on="2011-10-20",
+        actual_investment="950",
+        **{"contribution:cod_cut": "320"},
+        evidence=evidence,
     )
     assert response.status_code == 302
     update = Update.objects.get(project__code="T-SW-1")
@@ -45,7 +51,10 @@ def test_owner_update_changes_nothing_until_department_approves(client, projects
     assert project.contributions.get(code="cod_cut").actual == Decimal("320")
     change = ProjectChange.objects.get(project=project, field="status")
     assert (change.old, change.new, change.user.username, change.channel) == (
-        "planned", "completed", "hbt", "approval"
+        "planned",
+        "completed",
+        "hbt",
+        "approval",
     )
     assert "主体工程完工" in change.reason
     # The evidence is downloadable by those who see the project, not by another city.
@@ -114,7 +123,8 @@ def test_api_update_then_admin_approval(client, projects):
     assert response.json()["state"] == "submitted"
     bad = client.post(
         "/api/projects/zhejiang-2011/projects/T-XH-1/updates",
-        {"note": "x", "changes": {"name": "改名"}}, content_type="application/json",
+        {"note": "x", "changes": {"name": "改名"}},
+        content_type="application/json",
     )
     assert bad.status_code == 422
     assert "name" in bad.json()["fields"]

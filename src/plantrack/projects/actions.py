@@ -234,7 +234,9 @@ def save_project(
     changed = []
     for field in PROJECT_FIELDS:
         if field in values:
-            if record(project, user, field, getattr(project, field), values[field], reason, channel):
+            if record(
+                project, user, field, getattr(project, field), values[field], reason, channel
+            ):
                 setattr(project, field, values[field])
                 changed.append(field)
     if changed:

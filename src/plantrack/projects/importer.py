@@ -111,8 +111,12 @@ def _save(
         is_new = project is None
         if project is None:
             project = Project(
-                plan=plan, code=code, program=item.program, list_code=item.project_list.code,
-                project_type=item.project_list.project_type, **item.values,
+                plan=plan,
+                code=code,
+                program=item.program,
+                list_code=item.project_list.code,
+                project_type=item.project_list.project_type,
+                **item.values,
             )
             project.save()
             actions.record(project, user, "created", "", project.name, reason, "excel")
