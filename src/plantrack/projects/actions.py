@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -33,7 +33,7 @@ def _text(value: object) -> str:
 
 def record(
     project: Project,
-    user: AbstractBaseUser | None,
+    user: User | None,
     field: str,
     old: object,
     new: object,
@@ -110,7 +110,7 @@ def clean_changes(project: Project, raw: Mapping[str, object]) -> dict[str, str]
 
 @transaction.atomic
 def create_update(
-    user: AbstractBaseUser,
+    user: User,
     project: Project,
     note: str,
     raw: Mapping[str, object],
@@ -132,7 +132,7 @@ def create_update(
 
 
 @transaction.atomic
-def submit_update(user: AbstractBaseUser, update: Update) -> Update:
+def submit_update(user: User, update: Update) -> Update:
     if not can_update(scope_of(user), update.project):
         raise PermissionDenied
     if update.state not in (State.DRAFT, State.RETURNED):
@@ -144,7 +144,7 @@ def submit_update(user: AbstractBaseUser, update: Update) -> Update:
 
 
 @transaction.atomic
-def review_update(user: AbstractBaseUser, update: Update, approve: bool, note: str = "") -> Update:
+def review_update(user: User, update: Update, approve: bool, note: str = "") -> Update:
     """The department approves (the changes are applied and audited) or returns the update."""
     update = Update.objects.select_for_update().select_related("project").get(pk=update.pk)
     project = update.project
@@ -166,7 +166,7 @@ def review_update(user: AbstractBaseUser, update: Update, approve: bool, note: s
 
 
 def apply_changes(
-    user: AbstractBaseUser | None,
+    user: User | None,
     project: Project,
     changes: Mapping[str, str],
     reason: str,
@@ -218,7 +218,7 @@ PROJECT_FIELDS = (
 
 
 def save_project(
-    user: AbstractBaseUser | None,
+    user: User | None,
     project: Project,
     values: Mapping[str, object],
     contributions: Mapping[str, tuple[Decimal | None, Decimal | None]],
@@ -251,14 +251,14 @@ def save_project(
         record(project, user, f"{CONTRIBUTION}{code}", row.actual, actual, reason, channel)
         row.expected, row.actual = expected, actual
         row.save(update_fields=["expected", "actual"])
-    for order, (name, (planned, actual)) in enumerate(milestones.items()):
+    for order, (name, (planned, done_on)) in enumerate(milestones.items()):
         if planned is None:
             continue
         milestone, _new = Milestone.objects.get_or_create(
             project=project, name=name, defaults={"planned_on": planned, "order": order}
         )
-        record(project, user, f"{MILESTONE}{name}", milestone.actual_on, actual, reason, channel)
-        milestone.planned_on, milestone.actual_on = planned, actual
+        record(project, user, f"{MILESTONE}{name}", milestone.actual_on, done_on, reason, channel)
+        milestone.planned_on, milestone.actual_on = planned, done_on
         milestone.save(update_fields=["planned_on", "actual_on"])
     return project
 

@@ -42,14 +42,14 @@ CITY_WEIGHTS = {
 INVESTMENT = {"double-thousand": (8000, 44000), "energy-key": (20000, 90000)}
 DEFAULT_INVESTMENT = (300, 5000)
 # Sums: per project (low, high) in the contribution's unit.
-CONTRIBUTION_RANGE = {
+CONTRIBUTION_RANGE: dict[str, tuple[float, float]] = {
     "energy_saved": (500, 8000),
     "sewage_network_built": (4, 16),
     "farmland_reclaimed": (200, 800),
     "inefficient_land_tapped": (100, 300),
     "land_saved": (50, 400),
     "building_area": (1, 12),
-    "treatment_capacity": (Decimal("0.2"), 2),
+    "treatment_capacity": (0.2, 2),
     "cod_cut": (50, 600),
     "remediated_area": (100, 1500),
     "standard_factory_area": (2, 15),

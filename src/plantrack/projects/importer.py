@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -47,7 +47,7 @@ class _Clean:
 
 
 def import_rows(
-    user: AbstractBaseUser, scope: Scope, plan: Plan, rows: Sequence[UploadRow], reason: str
+    user: User, scope: Scope, plan: Plan, rows: Sequence[UploadRow], reason: str
 ) -> Outcome:
     declaration = declaration_of(plan)
     if declaration is None:
@@ -97,7 +97,7 @@ def import_rows(
 
 @transaction.atomic
 def _save(
-    user: AbstractBaseUser,
+    user: User,
     plan: Plan,
     clean: list[_Clean],
     existing: dict[str, Project],

@@ -77,7 +77,7 @@ def program_progress(
     base = projects if projects is not None else Project.objects.filter(plan=plan)
     base = base.filter(program__code=code).filter(_in_region(region))
     at_plan_region = region is None or region.pk == plan.region_id
-    result = []
+    result: list[TargetProgress] = []
     for project_list in declaration.lists_of_program(code):
         rows = figures(base.filter(list_code=project_list.code))
         result.extend(_progress(plan, project_list, rows, as_of, at_plan_region))
