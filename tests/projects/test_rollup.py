@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from plantrack.projects.rollup import program_progress
+from plantrack.projects.rollup import counts, element_totals, program_progress
 
 from .conftest import login, make_project
 
@@ -86,3 +86,21 @@ def test_list_filters_by_status_region_type_and_search(client, projects):
     assert codes("?type=污水处理设施项目") == {"T-SW-1"}
     assert codes("?q=NB") == {"T-NB-1"}
     assert codes("?program=E01&list=energy-key") == {"T-XH-1", "T-NB-1"}
+
+
+def test_element_totals_give_progress_a_source_by_region(plan, projects):
+    totals = element_totals(plan)
+    # energy_key_projects is measured by E01-02: projects under way or done, rolled upward.
+    assert totals["energy_key_projects"]["330106"] == 1
+    assert totals["energy_key_projects"]["330100"] == 1
+    assert totals["energy_key_projects"]["330000"] == 2
+    assert totals["town_sewage_plants"]["330000"] == 0
+
+
+def test_counts_for_the_dashboard(plan, projects):
+    from plantrack.projects.models import Project
+
+    result = counts(Project.objects.filter(plan=plan), dt.date(2011, 12, 31))
+    # Every made project has a 竣工验收 milestone due 2011-11-30 without an actual date.
+    assert (result.total, result.completed, result.open, result.overdue) == (3, 1, 2, 2)
+    assert counts(Project.objects.filter(plan=plan), dt.date(2011, 11, 1)).overdue == 0

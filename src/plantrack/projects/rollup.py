@@ -8,11 +8,11 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from plantrack.core import projects as core
-from plantrack.plans.models import Plan, Program, Target
+from plantrack.plans.models import DataElement, Plan, Program, Target
 from plantrack.regions.models import Region
 
 from .declarations import declaration_of
-from .models import Project
+from .models import Project, Status, Update, UpdateState
 
 
 @dataclass(frozen=True)
@@ -126,3 +126,55 @@ def region_breakdown(
     totals = core.by_region(rows, link, parents, as_of)
     regions = Region.objects.filter(code__in=totals).order_by("code")
     return [(region, totals[region.code]) for region in regions]
+
+
+def element_totals(plan: Plan, as_of: dt.date | None = None) -> dict[str, dict[str, Decimal]]:
+    """The projects' figure for each data element a linked target measures, by region.
+
+    A target whose indicator is measured directly by a data element (``energy_key_projects``,
+    ``town_sewage_plants``, ``sewage_network_built`` ...) gets the list's figure, in the
+    target's unit, for every region with projects and every region above it. This is the
+    shape a progress data source needs: element code -> region code -> value.
+    """
+    declaration = declaration_of(plan)
+    if declaration is None:
+        return {}
+    elements = set(DataElement.objects.filter(plan=plan).values_list("code", flat=True))
+    indicators = dict(Target.objects.filter(plan=plan).values_list("code", "indicator__code"))
+    parents = dict(Region.objects.values_list("code", "parent__code"))
+    result: dict[str, dict[str, Decimal]] = {}
+    for project_list in declaration.project_lists:
+        rows = figures(Project.objects.filter(plan=plan, list_code=project_list.code))
+        for link in project_list.targets:
+            element = indicators.get(link.target)
+            if element in elements and element not in result:
+                result[element] = core.by_region(rows, link, parents, as_of)
+    return result
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Projects by state for a dashboard tile: open, overdue (a milestone past due), completed."""
+
+    total: int
+    open: int
+    overdue: int
+    completed: int
+    pending_review: int
+
+
+def counts(projects: QuerySet[Project], today: dt.date) -> Counts:
+    open_states = [Status.PLANNED, Status.UNDER_CONSTRUCTION, Status.SUSPENDED]
+    open_projects = projects.filter(status__in=open_states)
+    overdue = open_projects.filter(
+        milestones__planned_on__lt=today, milestones__actual_on__isnull=True
+    ).distinct()
+    return Counts(
+        total=projects.count(),
+        open=open_projects.count(),
+        overdue=overdue.count(),
+        completed=projects.filter(status=Status.COMPLETED).count(),
+        pending_review=Update.objects.filter(
+            project__in=projects, state=UpdateState.SUBMITTED
+        ).count(),
+    )
