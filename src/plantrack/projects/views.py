@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -66,6 +67,7 @@ def index(request: HttpRequest, code: str) -> HttpResponse:
         if declaration
         else [],
         "pending": Update.objects.filter(project__in=visible, state=UpdateState.SUBMITTED).count(),
+        "counts": rollup.counts(visible, timezone.localdate()),
     }
     return render(request, "projects/index.html", context)
 
