@@ -140,3 +140,17 @@ def test_export_of_a_filtered_list_reimports_unchanged(client, projects):
     assert response.status_code == 200
     assert response.context["updated"] == 2
     assert ProjectChange.objects.count() == before  # nothing differed, nothing audited
+
+
+def test_department_imports_only_the_programs_it_leads(client, db):
+    login(client, "hbt")  # leads V01 (sewage), not E01 (energy)
+    content = fill(template(client, "town-sewage"), [sewage_row("HB-S-01", region="330203")])
+    assert upload(client, content).status_code == 200
+    energy = fill(
+        template(client, "energy-key"),
+        [{"code": "HB-E-01", "name": "越权节能项目", "owner_unit": "某企业", "region": "330203"}],
+    )
+    response = upload(client, energy)
+    assert response.status_code == 400
+    assert "无权" in response.context["errors"][0].message
+    assert not Project.objects.filter(code="HB-E-01").exists()
