@@ -154,3 +154,28 @@ def test_department_imports_only_the_programs_it_leads(client, db):
     assert response.status_code == 400
     assert "无权" in response.context["errors"][0].message
     assert not Project.objects.filter(code="HB-E-01").exists()
+
+
+def test_milestone_dates_import_and_are_checked(client, db):
+    login(client, "hangzhou")
+    rows = [
+        sewage_row(
+            "HZ-M-01",
+            **{
+                "planned_on:开工": "2011-03-01",
+                "actual_on:开工": "2011-03-05",
+                "planned_on:竣工验收": "2011-12-20",
+            },
+        ),
+        sewage_row("HZ-M-02", **{"actual_on:竣工验收": "2011-12-01"}),
+    ]
+    response = upload(client, fill(template(client, "town-sewage"), rows))
+    assert response.status_code == 400
+    [error] = response.context["errors"]
+    assert error.row == 4 and error.header == "竣工验收计划日期"
+    response = upload(client, fill(template(client, "town-sewage"), rows[:1]))
+    assert response.status_code == 200
+    milestones = {m.name: m for m in Project.objects.get(code="HZ-M-01").milestones.all()}
+    assert str(milestones["开工"].actual_on) == "2011-03-05"
+    assert milestones["竣工验收"].actual_on is None
+    assert set(milestones) == {"开工", "竣工验收"}

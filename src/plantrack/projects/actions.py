@@ -257,7 +257,9 @@ def save_project(
         milestone, _new = Milestone.objects.get_or_create(
             project=project, name=name, defaults={"planned_on": planned, "order": order}
         )
-        record(project, user, f"{MILESTONE}{name}", milestone.actual_on, done_on, reason, channel)
+        label = f"{MILESTONE}{name}"
+        record(project, user, f"{label}.planned", milestone.planned_on, planned, reason, channel)
+        record(project, user, label, milestone.actual_on, done_on, reason, channel)
         milestone.planned_on, milestone.actual_on = planned, done_on
         milestone.save(update_fields=["planned_on", "actual_on"])
     return project

@@ -31,6 +31,10 @@ __all__ = ["Error", "Malformed", "UploadRow", "columns_of", "read_workbook", "wo
 MARKER = "project_list="
 EXPECTED = "expected:"
 ACTUAL = "actual:"
+PLANNED_ON = "planned_on:"
+ACTUAL_ON = "actual_on:"
+# The steps every list shares; a sheet carries a planned and an actual date for each.
+MILESTONES = ("立项批复", "开工", "主体完工", "竣工验收")
 STATUS_LABELS = {
     "planned": "计划",
     "under_construction": "在建",
@@ -69,6 +73,9 @@ def columns_of(project_list: ProjectList) -> list[tuple[str, str]]:
     for c in project_list.contributions:
         columns.append((EXPECTED + c.code, f"预期{c.name}（{c.unit}）"))
         columns.append((ACTUAL + c.code, f"实际{c.name}（{c.unit}）"))
+    for name in MILESTONES:
+        columns.append((PLANNED_ON + name, f"{name}计划日期"))
+        columns.append((ACTUAL_ON + name, f"{name}实际日期"))
     return columns
 
 

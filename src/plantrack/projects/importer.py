@@ -22,7 +22,16 @@ from plantrack.regions.models import Region
 from . import actions
 from .access import can_write_project, visible_projects
 from .declarations import declaration_of
-from .excel import ACTUAL, EXPECTED, STATUS_LABELS, Error, UploadRow
+from .excel import (
+    ACTUAL,
+    ACTUAL_ON,
+    EXPECTED,
+    MILESTONES,
+    PLANNED_ON,
+    STATUS_LABELS,
+    Error,
+    UploadRow,
+)
 from .models import Project
 
 _STATUS_BY_LABEL = {label: code for code, label in STATUS_LABELS.items()} | {
@@ -44,6 +53,7 @@ class _Clean:
     program: Program
     values: dict[str, Any]
     contributions: dict[str, tuple[Decimal | None, Decimal | None]]
+    milestones: dict[str, tuple[dt.date | None, dt.date | None]]
 
 
 def import_rows(
@@ -72,6 +82,7 @@ def import_rows(
         program = programs[project_list.program]
         values = _values(row, regions, problems)
         contributions = _contributions(row, project_list, problems)
+        milestones = _milestones(row, problems)
         code = values.get("code")
         if code:
             if code in seen:
@@ -89,7 +100,7 @@ def import_rows(
             problems.append(_err(row, "completed_on", "状态为已完成时必须填写竣工日期"))
         errors.extend(problems)
         if not problems:
-            clean.append(_Clean(row, project_list, program, values, contributions))
+            clean.append(_Clean(row, project_list, program, values, contributions, milestones))
     if errors:
         return Outcome(errors=errors)
     return _save(user, plan, clean, existing, reason)
@@ -128,7 +139,9 @@ def _save(
                 ],
             )
         values = {} if is_new else item.values
-        actions.save_project(user, project, values, item.contributions, {}, reason, "excel")
+        actions.save_project(
+            user, project, values, item.contributions, item.milestones, reason, "excel"
+        )
         if is_new:
             outcome.created += 1
         else:
@@ -181,6 +194,19 @@ def _contributions(
         )
         for c in project_list.contributions
     }
+
+
+def _milestones(
+    row: UploadRow, problems: list[Error]
+) -> dict[str, tuple[dt.date | None, dt.date | None]]:
+    result = {}
+    for name in MILESTONES:
+        planned = _date(row, PLANNED_ON + name, problems)
+        done = _date(row, ACTUAL_ON + name, problems)
+        if done and not planned:
+            problems.append(_err(row, PLANNED_ON + name, "填写实际日期时须有计划日期"))
+        result[name] = (planned, done)
+    return result
 
 
 def _decimal(row: UploadRow, code: str, problems: list[Error]) -> Decimal | None:

@@ -62,6 +62,9 @@ def row_of(project: Project) -> dict[str, object]:
     for c in project.contributions.all():
         row[excel.EXPECTED + c.code] = c.expected
         row[excel.ACTUAL + c.code] = c.actual
+    for m in project.milestones.all():
+        row[excel.PLANNED_ON + m.name] = m.planned_on
+        row[excel.ACTUAL_ON + m.name] = m.actual_on
     return row
 
 
@@ -71,7 +74,7 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
     plan = get_object_or_404(Plan, code=code)
     filters = ProjectFilter.of(request.GET)
     projects = filter_projects(scope_of(request.user), plan, filters).prefetch_related(
-        "contributions"
+        "contributions", "milestones"
     )
     by_list: dict[str, list[dict[str, object]]] = {}
     for project in projects:
