@@ -74,7 +74,7 @@ def amend_hours(
         new = HourStatus(status)
     except ValueError:
         raise AmendmentRefused(f"未知的状态：{status}") from None
-    start, end = start.astimezone(BEIJING), end.astimezone(BEIJING)
+    start, end = _beijing(start), _beijing(end)
     hours = _hours(start, end)
     month = Month(start.year, start.month)
     if not month.contains(hours[-1]):
@@ -96,6 +96,11 @@ def amend_hours(
     else:
         services.compute_month(month, [source])
     return AmendResult(created, month)
+
+
+def _beijing(moment: dt.datetime) -> dt.datetime:
+    # A time without a zone is Beijing time, as HJ 212 DataTime is.
+    return moment.replace(tzinfo=BEIJING) if moment.tzinfo is None else moment.astimezone(BEIJING)
 
 
 def _hours(start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
