@@ -6,6 +6,7 @@ from plantrack.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_ac
 from plantrack.monitoring.demo import generate_demo as generate_monitoring_demo
 from plantrack.plans.actions import load_plan_file
 from plantrack.projects.demo import generate_demo as generate_projects_demo
+from plantrack.quality.demo import generate_demo as generate_quality_demo
 from plantrack.regions.loader import load_regions
 from plantrack.reporting.demo import generate_demo
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         for line in generate_demo().lines():
             self.stdout.write(line)
         self.stdout.write(generate_monitoring_demo().lines()[0])
+        self.stdout.write(generate_quality_demo().lines()[0])
         self.stdout.write(generate_projects_demo().lines()[0])
         ensure_demo_accounts()
         self.stdout.write("\n演示账号（演示数据，非官方统计）——密码均为 " + DEMO_PASSWORD)
