@@ -18,7 +18,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.translation import gettext as _
 
-from plantrack.accounts.access import scope_of
+from plantrack.accounts.access import Scope, scope_of
+from plantrack.accounts.models import Role
 from plantrack.assessment.services import CityResult
 from plantrack.core.periods import Period, end_date
 from plantrack.plans.models import Plan
@@ -52,7 +53,12 @@ from .figures import (
     warning,
 )
 
-User = AbstractBaseUser | AnonymousUser
+# None is the command line, which runs with the province's full view.
+User = AbstractBaseUser | AnonymousUser | None
+
+
+def _scope(user: User) -> Scope:
+    return Scope(Role.PROVINCE_ADMIN) if user is None else scope_of(user)
 
 
 def demo_label() -> str:
@@ -67,7 +73,8 @@ def city_responsibility_report(
     """The city's year-end report to the province as a Word file (a draft to edit).
 
     Access is the caller's to check (:func:`plantrack.reports.access.city_report_region`);
-    ``user`` decides only whether the assessment, unpublished, may be shown.
+    ``user`` decides only whether the assessment, unpublished, may be shown (``None``: the
+    command line, which may). ``month`` defaults to the latest month with complete reports.
     """
     return gbt9704.render(city_document(plan, region, year, user, month))
 
@@ -162,7 +169,7 @@ def _domains(seen: Scene) -> list[Block]:
 
 
 def _city_assessment(plan: Plan, year: int, region: Region, user: User) -> list[Block]:
-    if not assessment_visible(plan, year, scope_of(user)):
+    if not assessment_visible(plan, year, _scope(user)):
         return [Para(_("%(year)s年度考核结果尚未公布。") % {"year": year})]
     result = next((r for r in assessment(plan, year) if r.region.code == region.code), None)
     if result is None:
@@ -405,7 +412,7 @@ def _city_matrix(plan: Plan, month: Period) -> Grid:
 
 
 def _province_assessment(plan: Plan, year: int, user: User) -> list[Block]:
-    if not assessment_visible(plan, year, scope_of(user)):
+    if not assessment_visible(plan, year, _scope(user)):
         return []
     results = sorted(assessment(plan, year), key=lambda r: (r.rank is None, r.rank or 0))
     body = [
