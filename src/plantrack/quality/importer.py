@@ -240,5 +240,6 @@ AUDITED = ("value", "limit", "lower_limit", "unit", "standard", "monitored_by", 
 
 def _snapshot(sample: SupervisorySample) -> dict[str, object]:
     return {
-        name: (str(v) if isinstance(v := getattr(sample, name), Decimal) else v) for name in AUDITED
+        name: (f"{v.normalize():f}" if isinstance(v := getattr(sample, name), Decimal) else v)
+        for name in AUDITED
     }
