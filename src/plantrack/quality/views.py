@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from plantrack.accounts.access import region_filter, scope_of
 from plantrack.core.hj212 import BEIJING
 from plantrack.core.monitoring import window
 from plantrack.enterprises.models import Enterprise
@@ -25,7 +26,7 @@ from .forms import AmendmentForm
 from .importer import ImportFailed, import_samples, template
 from .models import Amendment, HourStatus, Publication
 from .publish import publish
-from .services import Month, compute_month, hourly_records, statuses_of
+from .services import Month, amendments_in, compute_month, hourly_records, statuses_of
 from .tables import XLSX, Table, xlsx
 
 # The plan's indicators these pages compute, shown with their targets.
@@ -144,8 +145,6 @@ def hours(request: HttpRequest, code: str, mn: str, pollutant: str) -> HttpRespo
             except AmendmentRefused as error:
                 form.add_error(None, str(error))
     hourly = hourly_records(source, month, [pollutant]).get(pollutant, {})
-    from .services import amendments_in
-
     original, in_force = statuses_of(source, pollutant, month, hourly, amendments_in(source, month))
     table = Table(
         "hours", _("非有效小时"), [_("数据时间"), _("数据标记"), _("原状态"), _("现状态")]
@@ -202,10 +201,10 @@ def supervisory(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _enterprises(request: HttpRequest):  # type: ignore[no-untyped-def]
-    scope = access.scope_of(request.user)
+    scope = scope_of(request.user)
     if scope.sees_everything:
         return Enterprise.objects.all()
-    return Enterprise.objects.filter(access.region_filter(scope, "region"))
+    return Enterprise.objects.filter(region_filter(scope, "region"))
 
 
 @login_required
