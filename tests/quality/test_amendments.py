@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from plantrack.core.hj212 import BEIJING
 from plantrack.plans.models import Plan
@@ -115,6 +117,13 @@ def test_amendment_page_within_the_current_window(client, hangzhou_outlet) -> No
     )
     r = MonthlyRate.objects.get(source=hangzhou_outlet, pollutant="a21026", month=str(month))
     assert r.excluded == 24
+    export = client.get(url + "&format=xlsx&table=amendments")
+    rows = list(
+        load_workbook(io.BytesIO(export.content)).active.iter_rows(min_row=4, values_only=True)
+    )
+    assert len(rows) == 24 and {(r[1], r[2], r[5]) for r in rows} == {
+        ("缺失", "停产（停运），不计", "xihu")
+    }
     # A closed window: the page says so and refuses a post.
     closed = client.get(url.replace(str(month), "2011-09"))
     assert "已截止" in closed.content.decode()

@@ -73,12 +73,30 @@ def index(request: HttpRequest, code: str) -> HttpResponse:
     plan = _plan(code)
     month = _month(request)
     targets = plan.targets.filter(indicator__code__in=INDICATORS, region__level="province")
+    tables = [pages.cities_table(request.user, plan, month)]
+    publication = Publication.objects.filter(plan=plan, month=str(month)).first()
+    if publication is not None and access.can_publish(request.user, plan):
+        tables.append(_publication_table(publication))
     return _render(
-        request, plan, month, "quality/index.html", [pages.cities_table(request.user, plan, month)],
+        request, plan, month, "quality/index.html", tables,
         targets=targets.select_related("indicator"),
-        can_publish=access.can_publish(request.user, plan),
-        publication=Publication.objects.filter(plan=plan, month=str(month)).first(),
+        can_publish=access.can_publish(request.user, plan), publication=publication,
     )  # fmt: skip
+
+
+def _publication_table(publication: Publication) -> Table:
+    when = f"{timezone.localtime(publication.published_at):%Y-%m-%d %H:%M}"
+    table = Table(
+        "publication",
+        _("最近一次写入填报"),
+        [_("报表"), _("报告期"), _("设区市"), _("结果"), _("数值"), _("说明")],
+        note=f"{when} · {publication.published_by}",
+    )
+    for o in publication.outcome:
+        values = " ".join(f"{k}={v}" for k, v in o["elements"].items())
+        table.add(o["data_set"], o["period"], o["city"] or None, o["action"], values or None,
+                  o["note"] or None)  # fmt: skip
+    return table
 
 
 @login_required
@@ -156,12 +174,23 @@ def hours(request: HttpRequest, code: str, mn: str, pollutant: str) -> HttpRespo
             table.add(f"{hour:%Y-%m-%d %H:%M}", flag or "—", str(HourStatus(original[hour]).label),
                       str(HourStatus(status).label))  # fmt: skip
     table.demo = source.is_demo
-    history = Amendment.objects.filter(
+    history = Table(
+        "amendments",
+        _("修约记录"),
+        [_("数据时间"), _("原状态"), _("修约后状态"), _("修约理由"), _("凭证"), _("修约人"),
+         _("修约时间")],
+    )  # fmt: skip
+    for a in Amendment.objects.filter(
         source=source, pollutant=pollutant, hour__gte=month.start, hour__lt=month.end
-    ).select_related("amended_by")[:500]
+    ).select_related("amended_by")[:2000]:
+        history.add(
+            f"{a.hour.astimezone(BEIJING):%Y-%m-%d %H:%M}", a.get_old_status_display(),
+            a.get_new_status_display(), a.reason, a.evidence or None, a.amended_by.username,
+            f"{timezone.localtime(a.amended_at):%Y-%m-%d %H:%M}",
+        )  # fmt: skip
     return _render(
-        request, plan, month, "quality/hours.html", [table], source=source, pollutant=pollutant,
-        form=form, allowed=allowed, history=history, closes=window_closes(month),
+        request, plan, month, "quality/hours.html", [table, history], source=source,
+        pollutant=pollutant, form=form, allowed=allowed, closes=window_closes(month),
         open=window.is_open(month.year, month.month, timezone.now(), BEIJING, amendment_day()),
     )  # fmt: skip
 
