@@ -10,7 +10,6 @@ from plantrack.core.periods import Period
 from plantrack.plans.models import Plan
 from plantrack.reporting import demo
 
-
 MONTH = Period(2011, month=9)
 HANGZHOU, NINGBO, PROVINCE = "330100", "330200", "330000"
 

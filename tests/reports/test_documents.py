@@ -104,12 +104,18 @@ def test_missing_faces_fall_back_through_the_font_table(city_report):
 
 
 def test_sections_are_numbered_one_paren_one_arabic(city_report):
-    headings = [(p.style.name, p.text) for p in city_report.paragraphs if p.style.name.startswith("Heading")]
+    headings = [
+        (p.style.name, p.text) for p in city_report.paragraphs if p.style.name.startswith("Heading")
+    ]
     level_one = [t for s, t in headings if s == "Heading 1"]
     assert [t[:2] for t in level_one] == ["一、", "二、", "三、", "四、", "五、"]
     assert level_one[1] == "二、各领域目标完成情况"
     start = headings.index(("Heading 1", level_one[1]))
-    assert [t for s, t in headings[start + 1 : start + 4]] == ["（一）节能降耗", "（二）节约集约用地", "（三）环境保护"]
+    assert [t for s, t in headings[start + 1 : start + 4]] == [
+        "（一）节能降耗",
+        "（二）节约集约用地",
+        "（三）环境保护",
+    ]
     third = [t for s, t in headings if s == "Heading 3"]
     assert third and third[0].startswith("1.") and third[1].startswith("2.")
 

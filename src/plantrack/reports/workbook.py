@@ -106,7 +106,7 @@ def _header(sheet: Worksheet, row: int, headers: list[str], widths: list[int]) -
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[get_column_letter(column)].width = width
     # Headers stay in view while scrolling; the code and target columns too.
-    sheet.freeze_panes = sheet.cell(row=row + 1, column=3)
+    sheet.freeze_panes = f"C{row + 1}"  # a string: making the cell would move append() down
     sheet.auto_filter.ref = f"A{row}:{get_column_letter(len(headers))}{row}"
 
 

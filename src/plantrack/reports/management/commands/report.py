@@ -28,7 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=KINDS)
         parser.add_argument("--plan", default="zhejiang-2011")
         parser.add_argument("--year", type=int, help="年度，默认为计划年度")
-        parser.add_argument("--region", help="行政区划代码（city 必填；bulletin、workbook 默认全省）")
+        parser.add_argument(
+            "--region", help="行政区划代码（city 必填；bulletin、workbook 默认全省）"
+        )
         parser.add_argument("--month", help="数据截至月份，如 2011-09；默认最近填报完整的月份")
         parser.add_argument("--format", choices=["docx", "pdf"], default="docx", help="通报格式")
         parser.add_argument("--output", required=True, help="输出文件")
@@ -48,7 +50,9 @@ class Command(BaseCommand):
         self.stdout.write(f"{report.filename}：{len(report.content)} 字节，已写入 {output}")
 
 
-def _report(kind: str, plan: Plan, year: int, month: Period | None, options: dict) -> files.ReportFile:  # type: ignore[type-arg]
+def _report(
+    kind: str, plan: Plan, year: int, month: Period | None, options: dict
+) -> files.ReportFile:  # type: ignore[type-arg]
     if kind == "province":
         return files.province_report(plan, year, None, month)
     code = options.get("region")
