@@ -80,7 +80,7 @@ def test_city_downloads_its_own_report_from_the_page_form(hangzhou):
     download = hangzhou.get(response["Location"])
     assert download.status_code == 200
     assert "attachment" in download["Content-Disposition"]
-    document = word(b"".join(download.streaming_content))
+    document = word(download.content)
     assert document.paragraphs[1].text.startswith("杭州市人民政府关于2011年度")
 
 

@@ -2,7 +2,6 @@
 python-docx and pypdf: GB/T 9704-2012 layout, the figures of progress.services.compute, and
 暂无数据 where nothing was reported."""
 
-import datetime as dt
 import io
 import re
 from decimal import Decimal
@@ -10,6 +9,7 @@ from decimal import Decimal
 import pypdf
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table
@@ -154,7 +154,7 @@ def test_signature_and_date_close_the_body(city_report):
     texts = [p.text for p in city_report.paragraphs]
     sender = texts.index("杭州市人民政府")
     date = texts[sender + 1]
-    today = dt.date.today()
+    today = timezone.localdate()
     assert date == f"{today.year}年{today.month}月{today.day}日"
     assert re.fullmatch(r"\d{4}年[1-9]\d?月[1-9]\d?日", date)
     assert city_report.paragraphs[sender].style.name == "发文机关署名"

@@ -6,7 +6,6 @@ Mounted at ``/api/reports``; every endpoint checks access as the page does
 
 from collections.abc import Callable
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -48,12 +47,6 @@ def _checked(check: Callable[[], T]) -> T:
         raise HttpError(404, str(error)) from None
 
 
-def _file(report: files.ReportFile) -> HttpResponse:
-    response = HttpResponse(report.content, content_type=report.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report.filename)}"
-    return response
-
-
 @router.get("/{code}", summary="当前用户可生成的报告及其下载地址")
 def available(request: HttpRequest, code: str) -> dict[str, Any]:
     plan = _plan(code)
@@ -86,7 +79,7 @@ def city_report(
     period = _month(month) if month else None
     if period is not None and period.year != year:
         raise HttpError(422, f"month：{period} 不在 {year} 年内")
-    return _file(files.city_report(plan, found, year, request.user, period))
+    return files.city_report(plan, found, year, request.user, period).response()
 
 
 @router.get("/{code}/province/{year}", url_name="report_province",
@@ -99,7 +92,7 @@ def province_report(
     period = _month(month) if month else None
     if period is not None and period.year != year:
         raise HttpError(422, f"month：{period} 不在 {year} 年内")
-    return _file(files.province_report(plan, year, request.user, period))
+    return files.province_report(plan, year, request.user, period).response()
 
 
 @router.get("/{code}/bulletin/{region}/{month}", url_name="report_bulletin",
@@ -112,7 +105,7 @@ def bulletin(
     if format not in ("docx", "pdf"):
         raise HttpError(422, f"format：应为 docx 或 pdf，收到 {format!r}")
     found = _checked(lambda: access.bulletin_region(scope_of(request.user), region, period))
-    return _file(files.bulletin(plan, found, period, format))
+    return files.bulletin(plan, found, period, format).response()
 
 
 @router.get("/{code}/workbook/{region}/{month}", url_name="report_workbook",
@@ -122,4 +115,4 @@ def workbook(request: HttpRequest, code: str, region: str, month: str) -> HttpRe
     period = _month(month)
     scope = scope_of(request.user)
     found = _checked(lambda: access.workbook_region(scope, region, period))
-    return _file(files.region_workbook(plan, found, period, scope))
+    return files.region_workbook(plan, found, period, scope).response()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from plantrack.accounts.access import Scope
@@ -28,6 +30,12 @@ class ReportFile:
     content: bytes
     filename: str
     content_type: str
+
+    def response(self) -> HttpResponse:
+        """The file as a download; the Chinese name travels as RFC 6266 ``filename*``."""
+        response = HttpResponse(self.content, content_type=self.content_type)
+        response["Content-Disposition"] = content_disposition_header(True, self.filename) or ""
+        return response
 
 
 def city_report(

@@ -3,10 +3,8 @@ check of :mod:`.access`, from the figures PlanTrack holds at that moment."""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,13 +32,6 @@ def _month(text: str | None) -> Period | None:
     if month.frequency != "month":
         raise Http404(_("月份应写作 2011-09，收到“%(text)s”") % {"text": text})
     return month
-
-
-def _download(report: files.ReportFile) -> FileResponse:
-    return FileResponse(
-        io.BytesIO(report.content), as_attachment=True, filename=report.filename,
-        content_type=report.content_type,
-    )  # fmt: skip
 
 
 def _months(plan: Plan) -> list[str]:
@@ -98,7 +89,7 @@ def city(request: AuthenticatedRequest, code: str, region: str, year: int) -> Ht
     found = access.city_report_region(scope_of(request.user), region, year)
     month = _month(request.GET.get("month"))
     _in_year(month, year)
-    return _download(files.city_report(plan, found, year, request.user, month))
+    return files.city_report(plan, found, year, request.user, month).response()
 
 
 @login_required
@@ -107,7 +98,7 @@ def province(request: AuthenticatedRequest, code: str, year: int) -> HttpRespons
     access.check_province_report(scope_of(request.user))
     month = _month(request.GET.get("month"))
     _in_year(month, year)
-    return _download(files.province_report(plan, year, request.user, month))
+    return files.province_report(plan, year, request.user, month).response()
 
 
 def _in_year(month: Period | None, year: int) -> None:
@@ -124,7 +115,7 @@ def bulletin(request: AuthenticatedRequest, code: str, region: str, month: str) 
     fmt = request.GET.get("format", "docx")
     if fmt not in ("docx", "pdf"):
         raise Http404(_("格式应为 docx 或 pdf"))
-    return _download(files.bulletin(plan, found, period, fmt))
+    return files.bulletin(plan, found, period, fmt).response()
 
 
 @login_required
@@ -134,4 +125,4 @@ def workbook(request: AuthenticatedRequest, code: str, region: str, month: str) 
     assert period is not None
     scope = scope_of(request.user)
     found = access.workbook_region(scope, region, period)
-    return _download(files.region_workbook(plan, found, period, scope))
+    return files.region_workbook(plan, found, period, scope).response()
