@@ -79,7 +79,8 @@ def trend(
         axes.plot(months, [v if v is not None else float("nan") for v in due], linestyle="--",
                   color=colour, linewidth=1.2, label=label)  # fmt: skip
     axes.set_ylabel(unit)
-    axes.legend(fontsize=8, frameon=False)
+    # Below the plot: inside it the legend would cover the line wherever it is placed.
+    axes.legend(fontsize=8, frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.1))
     axes.tick_params(labelsize=8)
     return _png(figure)
 

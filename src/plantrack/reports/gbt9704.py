@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
 from docx import Document as new_document
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION
@@ -337,7 +338,7 @@ def _attachment_list(word: WordDocument, attachments: list[Attachment]) -> None:
         line = attachment_line(index, len(attachments), attachment.title)
         paragraph = word.add_paragraph(style="附件说明")
         if index == 1:
-            paragraph.text = "附件：" + line
+            paragraph.text = _("附件：") + line
         else:
             paragraph.text = line
             paragraph.paragraph_format.first_line_indent = Pt(0)
@@ -360,6 +361,6 @@ def _signature(word: WordDocument, document: Document) -> None:
 def _attachment(word: WordDocument, attachment: Attachment, index: int, count: int) -> None:
     """7.3.7: each attachment on a new page after the signature, "附件" and its number at the
     top left in 黑体, its title centred on the third line."""
-    word.add_paragraph("附件" + (str(index) if count > 1 else ""), style="附件标识")
+    word.add_paragraph(_("附件") + (str(index) if count > 1 else ""), style="附件标识")
     word.add_paragraph(attachment.title, style="附件标题")
     _blocks(word, attachment.blocks)

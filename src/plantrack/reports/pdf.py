@@ -18,6 +18,7 @@ import io
 from functools import lru_cache
 from html import escape
 
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -120,7 +121,7 @@ def render(document: Document) -> bytes:
         count = len(document.attachments)
         story += [
             PageBreak(),
-            Paragraph("附件" + (str(index) if count > 1 else ""), styles["label"]),
+            Paragraph(_("附件") + (str(index) if count > 1 else ""), styles["label"]),
             Paragraph(escape(attachment.title), styles["title"]),
             *_blocks(attachment.blocks, styles),
         ]
@@ -197,7 +198,7 @@ def _attachment_list(document: Document, styles: dict[str, ParagraphStyle]) -> l
         line = escape(attachment_line(index, count, attachment.title))
         style = styles["body"] if index == 1 else ParagraphStyle(
             "more", parent=styles["body"], firstLineIndent=0, leftIndent=CHAR * 5)  # fmt: skip
-        found.append(Paragraph(("附件：" if index == 1 else "") + line, style))
+        found.append(Paragraph((_("附件：") if index == 1 else "") + line, style))
     return found
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -129,9 +130,9 @@ def _about(sheet: Worksheet, plan: Plan, region: Region, month: Period, domains:
 
 
 TARGET_HEADERS = [
-    ("目标编码", 10), ("目标", 40), ("层级", 6), ("工程", 18), ("地区编码", 10), ("地区", 10),
-    ("月份", 9), ("数据期", 9), ("完成值", 12), ("应完成", 12), ("差距", 12), ("完成进度", 10),
-    ("单位", 12), ("状态", 10), ("预警", 10), ("数据版本", 10),
+    (gettext_noop("目标编码"), 10), (gettext_noop("目标"), 40), (gettext_noop("层级"), 6), (gettext_noop("工程"), 18), (gettext_noop("地区编码"), 10), (gettext_noop("地区"), 10),
+    (gettext_noop("月份"), 9), (gettext_noop("数据期"), 9), (gettext_noop("完成值"), 12), (gettext_noop("应完成"), 12), (gettext_noop("差距"), 12), (gettext_noop("完成进度"), 10),
+    (gettext_noop("单位"), 12), (gettext_noop("状态"), 10), (gettext_noop("预警"), 10), (gettext_noop("数据版本"), 10),
 ]  # fmt: skip
 
 
@@ -164,9 +165,9 @@ def _cell(value: Decimal | NoData | None) -> float | str | None:
 
 
 VALUE_HEADERS = [
-    ("数据元素编码", 16), ("数据元素", 30), ("单位", 12), ("地区编码", 10), ("地区", 12),
-    ("填报单位", 16), ("报告期", 9), ("数据版本", 9), ("数值", 14), ("填报状态", 9),
-    ("报表", 20),
+    (gettext_noop("数据元素编码"), 16), (gettext_noop("数据元素"), 30), (gettext_noop("单位"), 12), (gettext_noop("地区编码"), 10), (gettext_noop("地区"), 12),
+    (gettext_noop("填报单位"), 16), (gettext_noop("报告期"), 9), (gettext_noop("数据版本"), 9), (gettext_noop("数值"), 14), (gettext_noop("填报状态"), 9),
+    (gettext_noop("报表"), 20),
 ]  # fmt: skip
 
 
