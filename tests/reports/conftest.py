@@ -1,10 +1,11 @@
 """The generated 2011 demo scenario (演示数据), shared by the report tests of this package."""
 
 import io
+from pathlib import Path
 
 import docx
 import pytest
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from plantrack.core.periods import Period
 from plantrack.plans.models import Plan
@@ -12,16 +13,32 @@ from plantrack.reporting import demo
 
 MONTH = Period(2011, month=9)
 HANGZHOU, NINGBO, PROVINCE = "330100", "330200", "330000"
+HERE = Path(__file__).parent
 
 
 @pytest.fixture(scope="package")
 def scenario(django_db_setup, django_db_blocker):
     """Generate the demo once for these tests, inside a transaction rolled back at the end;
     each test runs in a savepoint of it, so other packages never see the scenario."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        demo.generate_demo()
-        yield
-        transaction.set_rollback(True)
+    with django_db_blocker.unblock():
+        connection = connections[DEFAULT_DB_ALIAS]
+        with transaction.atomic():
+            demo.generate_demo()
+            yield
+            # Once Playwright has started (browser tests), Django hands this thread another
+            # connection object; the transaction to roll back is on the first one.
+            connections[DEFAULT_DB_ALIAS] = connection
+            transaction.set_rollback(True)
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests of this package run after its other tests, for the reason above."""
+    mine = [i for i, item in enumerate(items) if HERE in Path(str(item.fspath)).parents]
+    if not mine:
+        return
+    block = items[mine[0] : mine[-1] + 1]
+    ordered = sorted(block, key=lambda item: item.get_closest_marker("browser") is not None)
+    items[mine[0] : mine[-1] + 1] = ordered
 
 
 @pytest.fixture

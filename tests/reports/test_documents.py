@@ -222,3 +222,7 @@ def test_bulletin_docx_says_the_same_as_the_pdf(plan):
     assert [t for t in texts if t.startswith(("一、", "二、", "三、", "四、"))] == [
         "一、总体进展", "二、各地进展", "三、预警情况", "四、有关要求",
     ]  # fmt: skip
+    warnings = captioned_tables(report)["红色、橙色预警"]
+    levels = [row.cells[2].text for row in warnings.rows[1:]]
+    assert levels and set(levels) <= {"红色预警", "橙色预警"}
+    assert levels == sorted(levels, key=["红色预警", "橙色预警"].index)  # most severe first

@@ -1,6 +1,7 @@
 """English is the second locale: the page and the generated documents follow it."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
@@ -11,6 +12,13 @@ from ..conftest import PASSWORD
 from .conftest import HANGZHOU, MONTH, word
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def chinese_afterwards():
+    """A request in English leaves English active in this thread; later tests expect Chinese."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_reports_page_in_english(plan):

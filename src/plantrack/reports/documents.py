@@ -497,12 +497,24 @@ def bulletin_document(plan: Plan, region: Region, month: Period) -> Document:
 
 
 def _warnings(seen: Scene) -> list[Block]:
-    warned = [r for r in seen.rows if severity(r) in ("red", "orange")]
+    """Red and orange warnings as one table, the most severe first, with the reason the
+    warning scheme gives."""
+    warned = sorted(_distinct(r for r in seen.rows if severity(r) in ("red", "orange")),
+                    key=_urgency)  # fmt: skip
     if not warned:
         return [Para(_("本期无红色、橙色预警。"))]
-    blocks: list[Block] = [Para(_("本期红色、橙色预警%(count)s项：") % {"count": len(warned)})]
-    for row in warned:
-        reason = localized(row.worst.reason) if row.worst else ""
-        blocks.append(Heading(2, f"{row.target.statement}（{warning(row)}）"))
-        blocks.append(Para(f"{status(row)}：{reason}" if reason else status(row)))
-    return blocks
+    reasons = [localized(row.worst.reason) if row.worst else "" for row in warned]
+    body = [
+        [str(n), row.target.statement, warning(row), status(row), signed(row, row.progress.value),
+         signed(row, row.progress.required) if row.progress.required is not None else "—"]
+        + ([reason] if any(reasons) else [])
+        for n, (row, reason) in enumerate(zip(warned, reasons, strict=True), start=1)
+    ]  # fmt: skip
+    headers = [_("序号"), _("目标"), _("预警"), _("状态"), _("完成值"), _("应完成")]
+    widths = [0.5, 2.6, 0.9, 0.9, 1.2, 1.2]
+    if any(reasons):  # the schemes give no reason for some warnings: no empty column then
+        headers, widths = [*headers, _("原因")], [*widths, 2.2]
+    return [
+        Para(_("本期红色、橙色预警%(count)s项：") % {"count": len(warned)}),
+        Grid(headers, body, caption=_("红色、橙色预警"), widths=widths),
+    ]

@@ -207,7 +207,7 @@ def target_table(rows: list[TargetProgress], month: Period, caption: str = "") -
     note = _(
         "完成值为%(months)s累计或最新一期数据（按最新核定数、修订数）；“暂无数据”指尚无审核通过的填报数据。"
     )
-    return Grid(headers, body, caption=caption, widths=[0.5, 3.2, 0.6, 1.1, 1.2, 1.1, 1, 0.9],
+    return Grid(headers, body, caption=caption, widths=[0.5, 2.5, 0.8, 1.1, 1.4, 1.3, 1.0, 0.9],
                 note=note % {"months": months_text(month)})  # fmt: skip
 
 
