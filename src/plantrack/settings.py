@@ -122,6 +122,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Uploaded evidence and documents: served only through access-checked download views.
+MEDIA_ROOT = os.environ.get("PLANTRACK_MEDIA_ROOT") or str(DATA_DIR / "media")
+MEDIA_URL = "media/"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -130,3 +134,6 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # The plan shipped with PlanTrack and loaded by `plantrack demo`.
 PLANTRACK_DEFAULT_PLAN = PACKAGE_DIR / "plans" / "data" / "zhejiang-2011.yaml"
+
+# Day of the following month on which the monitoring data amendment (修约) window closes.
+PLANTRACK_AMENDMENT_DAY = int(os.environ.get("PLANTRACK_AMENDMENT_DAY", "10"))

@@ -1,8 +1,7 @@
 """Where evidence files live.
 
-Settings define no MEDIA_ROOT yet, so evidence goes under ``DATA_DIR/media`` unless
-``PLANTRACK_MEDIA_ROOT`` says otherwise; files are served only through the access-checked
-download view, never as public media.
+``MEDIA_ROOT`` (``PLANTRACK_MEDIA_ROOT``, by default ``DATA_DIR/media``); files are served only
+through the access-checked download view, never as public media.
 """
 
 import os
@@ -13,8 +12,7 @@ from django.core.files.storage import FileSystemStorage
 
 
 def media_root() -> Path:
-    explicit = getattr(settings, "MEDIA_ROOT", "") or os.environ.get("PLANTRACK_MEDIA_ROOT")
-    return Path(explicit) if explicit else Path(settings.DATA_DIR) / "media"
+    return Path(settings.MEDIA_ROOT)
 
 
 class EvidenceStorage(FileSystemStorage):
