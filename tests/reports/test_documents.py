@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table
 
+from plantrack.assessment.services import round_for
 from plantrack.core.generic import round_half_up
 from plantrack.plans.models import Plan
 from plantrack.progress.services import compute
@@ -226,3 +227,20 @@ def test_bulletin_docx_says_the_same_as_the_pdf(plan):
     levels = [row.cells[2].text for row in warnings.rows[1:]]
     assert levels and set(levels) <= {"红色预警", "橙色预警"}
     assert levels == sorted(levels, key=["红色预警", "橙色预警"].index)  # most severe first
+
+
+def test_published_assessment_is_in_the_city_report(plan):
+    round_ = round_for(plan, 2011)
+    round_.published_at = timezone.now()
+    round_.save(update_fields=["published_at"])
+    hangzhou = User.objects.get(username="hangzhou")
+    content = documents.city_responsibility_report(
+        plan, Region.objects.get(code=HANGZHOU), 2011, hangzhou, MONTH
+    )
+    report = word(content)
+    scores = captioned_tables(report)["年度考核得分"]
+    assert [c.text for c in scores.rows[0].cells] == ["考核项", "分值", "得分"]
+    assert scores.rows[1].cells[0].text == "万元GDP能耗降低率（节能目标）"
+    # December's figures are not in yet: the score says so rather than printing 0.
+    assert scores.rows[1].cells[2].text == "暂无数据"
+    assert any("总分和等级待评定" in p.text for p in report.paragraphs)
