@@ -12,8 +12,8 @@ from plantrack.plans.models import Plan
 from plantrack.progress.models import FollowUp, WarningRecord
 from plantrack.progress.records import affected_months, refresh
 from plantrack.progress.services import load
-from plantrack.reporting.actions import approve
-from plantrack.reporting.models import Status, Submission
+from plantrack.reporting.actions import approve, record_vintage
+from plantrack.reporting.models import Status, Submission, Vintage
 
 from .test_progress import HANGZHOU, fill, hangzhou_counties
 
@@ -155,6 +155,30 @@ def test_recompute_on_approval_reads_only_what_it_needs_and_agrees_with_a_full_r
     assert narrow.source.value("energy_consumption", HANGZHOU, month) == full.source.value(
         "energy_consumption", HANGZHOU, month
     )
+
+
+def test_a_verified_vintage_on_an_approved_report_recomputes_its_warnings(
+    red_hangzhou, django_capture_on_commit_callbacks
+):
+    refresh(plan(), Period.parse("2011-07"))
+    key = dict(
+        region__code=HANGZHOU, period="2011-07", target__code="M-E-01", scheme="ndrc-2021-h1"
+    )
+    before = WarningRecord.objects.get(**key)
+    xihu = Submission.objects.get(unit_key="region:330106", period="2011-07")
+    assert xihu.status == Status.APPROVED
+    with django_capture_on_commit_callbacks(execute=True):
+        record_vintage(
+            xihu, User.objects.get(username="admin"), Vintage.VERIFIED,
+            {"energy_consumption": "40"}, "统计局核定",
+        )  # fmt: skip
+    after = WarningRecord.objects.get(**key)
+    assert after.pk != before.pk and after.computed_at > before.computed_at
+    month = Period.parse("2011-07")
+    loaded = load(plan(), month, {"energy_consumption"})
+    assert loaded.source.value("energy_consumption", "330106", month) == Decimal(40)
+    change = xihu.values.get(element__code="energy_consumption", vintage="verified").changes.get()
+    assert change.channel == "verified"
 
 
 def test_affected_months_are_the_period_and_later_stored_months(red_hangzhou):

@@ -152,7 +152,9 @@ def _write(submission: Submission, user: User, values: dict[str, str], reason: s
         )
         return "reported" if saved.changed else "unchanged"
     if submission.status == Status.APPROVED:
-        recorded = actions.record_vintage(submission, user, Vintage.VERIFIED, values, reason)
+        recorded = actions.record_vintage(
+            submission, user, Vintage.VERIFIED, values, reason, channel=CHANNEL
+        )
         return "verified" if recorded.changed else "unchanged"
     return "skipped"
 

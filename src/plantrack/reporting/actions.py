@@ -297,8 +297,13 @@ def record_vintage(
     vintage: str,
     raw: Mapping[str, object],
     reason: str,
+    channel: str | None = None,
 ) -> SaveResult:
-    """Record verified (核定) or revised (修订) figures beside the self-reported ones."""
+    """Record verified (核定) or revised (修订) figures beside the self-reported ones.
+
+    Progress reads the latest vintage, so changed figures are announced like an approval.
+    ``channel`` names the route in the audit (by default the vintage itself).
+    """
     if vintage not in (Vintage.VERIFIED, Vintage.REVISED):
         raise WorkflowError(f"未知的口径 {vintage}")
     if not reason.strip():
@@ -311,9 +316,11 @@ def record_vintage(
     problems += check_submission(locked, merged, {}, for_submission=False)
     if problems:
         raise Invalid(problems)
-    changed = _write(locked, user, parsed, vintage, reason, channel=vintage)
+    changed = _write(locked, user, parsed, vintage, reason, channel=channel or vintage)
     locked.version += 1
     locked.save(update_fields=["version", "updated_at"])
+    if changed:
+        transaction.on_commit(lambda: submission_approved.send(Submission, submission=locked))
     return SaveResult(locked, changed)
 
 

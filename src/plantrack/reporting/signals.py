@@ -2,6 +2,7 @@
 
 from django.dispatch import Signal
 
-# Sent after a submission's final approval, inside the approving transaction's commit hook,
-# with ``submission``: progress and warnings recompute for its plan and period.
+# Sent when a submission's approved figures change (its final approval, or a verified or revised
+# vintage recorded on it), from the transaction's commit hook, with ``submission``: progress and
+# warnings recompute for its plan and period.
 submission_approved = Signal()
