@@ -65,6 +65,10 @@ def test_county_amends_missing_hours_and_the_rate_is_recomputed(site, page):
     page.get_by_label("修约理由").fill("锅炉停炉检修")
     page.get_by_role("button", name="修约并重算").click()
     page.wait_for_selector("text=已修约 24 个小时")
+    # Runs of hours, not one row per hour: the 24 amended, then the rest of the month missing.
+    runs = page.locator('table[data-table="hours"] tbody tr').all_inner_texts()
+    assert len(runs) == 2
+    assert "\t24\t" in runs[0] and "停产" in runs[0] and "停产" not in runs[1]
     history = page.locator('table[data-table="amendments"] tbody tr')
     assert history.count() == 24
     assert "锅炉停炉检修" in history.first.inner_text()

@@ -4,6 +4,8 @@ to Excel with ``?format=xlsx``; every read goes through ``quality.access``."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -165,14 +167,13 @@ def hours(request: HttpRequest, code: str, mn: str, pollutant: str) -> HttpRespo
     hourly = hourly_records(source, month, [pollutant]).get(pollutant, {})
     original, in_force = statuses_of(source, pollutant, month, hourly, amendments_in(source, month))
     table = Table(
-        "hours", _("非有效小时"), [_("数据时间"), _("数据标记"), _("原状态"), _("现状态")]
+        "hours",
+        _("非有效小时"),
+        [_("起始时间"), _("结束时间（含）"), _("小时数"), _("数据标记"), _("原状态"), _("现状态")],
     )
-    for hour, status in in_force.items():
-        if status != HourStatus.VALID or original[hour] != status:
-            kinds = hourly.get(hour, {})
-            flag = next(iter(kinds.values()))[1] if kinds else "—"
-            table.add(f"{hour:%Y-%m-%d %H:%M}", flag or "—", str(HourStatus(original[hour]).label),
-                      str(HourStatus(status).label))  # fmt: skip
+    for first, last, count, flag, was, now in _runs(hourly, original, in_force):
+        table.add(f"{first:%Y-%m-%d %H:%M}", f"{last:%Y-%m-%d %H:%M}", count, flag,
+                  str(HourStatus(was).label), str(HourStatus(now).label))  # fmt: skip
     table.demo = source.is_demo
     history = Table(
         "amendments",
@@ -193,6 +194,27 @@ def hours(request: HttpRequest, code: str, mn: str, pollutant: str) -> HttpRespo
         pollutant=pollutant, form=form, allowed=allowed, closes=window_closes(month),
         open=window.is_open(month.year, month.month, timezone.now(), BEIJING, amendment_day()),
     )  # fmt: skip
+
+
+def _runs(hourly, original, in_force):  # type: ignore[no-untyped-def]
+    """Consecutive hours that are not valid (or were amended), one row per run.
+
+    A month of missing data is one row rather than 700: a run continues while the hours follow
+    each other with the same flag, original status and status in force.
+    """
+    runs: list[list] = []  # type: ignore[type-arg]
+    for hour, status in in_force.items():
+        if status == HourStatus.VALID and original[hour] == status:
+            continue
+        kinds = hourly.get(hour, {})
+        flag = (next(iter(kinds.values()))[1] if kinds else "") or "—"
+        key = (flag, original[hour], status)
+        last = runs[-1] if runs else None
+        if last and tuple(last[3:]) == key and hour - last[1] == dt.timedelta(hours=1):
+            last[1], last[2] = hour, last[2] + 1
+        else:
+            runs.append([hour, hour, 1, *key])
+    return runs
 
 
 @login_required
