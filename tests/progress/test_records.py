@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from plantrack.core.periods import Period, periods
@@ -207,7 +208,10 @@ def test_follow_up_list_counts_and_hides_other_cities(red_hangzhou):
     assert f'data-region="{HANGZHOU}"' not in page and 'data-open="0"' in page
 
 
-def test_only_a_province_admin_closes_a_follow_up_and_needs_a_note(red_hangzhou):
+def test_only_a_province_admin_closes_a_follow_up_and_needs_a_note(
+    red_hangzhou, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path)
     refresh(plan(), Period.parse("2011-06"), regions=[HANGZHOU])
     refresh(plan(), Period.parse("2011-07"), regions=[HANGZHOU])
     follow_up = FollowUp.objects.get(target__code="M-E-01", region__code=HANGZHOU)
@@ -215,6 +219,14 @@ def test_only_a_province_admin_closes_a_follow_up_and_needs_a_note(red_hangzhou)
     assert client_for("hangzhou").post(url, {"note": "已约谈"}).status_code == 403
     assert client_for("ningbo").post(url, {"note": "已约谈"}).status_code == 404
     admin = client_for("admin")
+    # Closing is the ledger's verification: nothing to verify before the city has submitted.
+    admin.post(url, {"note": "2011年8月5日约谈杭州市政府分管副市长"})
+    follow_up.refresh_from_db()
+    assert follow_up.status == "open"
+    item_url = f"/supervision/zhejiang-2011/items/{follow_up.item.pk}/submit/"
+    evidence = SimpleUploadedFile("约谈记录.pdf", b"%PDF-1.4", content_type="application/pdf")
+    client_for("hangzhou").post(item_url, {"note": "已整改", "files": evidence})
+    assert client_for("hangzhou").post(url, {"note": "已约谈"}).status_code == 403
     admin.post(url, {"note": "  "})
     follow_up.refresh_from_db()
     assert follow_up.status == "open"

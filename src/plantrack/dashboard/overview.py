@@ -24,6 +24,8 @@ from plantrack.progress.services import TargetProgress
 from plantrack.regions.models import Region
 from plantrack.reporting.access import visible_submissions
 from plantrack.reporting.models import Status
+from plantrack.supervision import summary as supervision_summary
+from plantrack.supervision.models import Source
 
 from . import progress
 from .tables import Cell, Table
@@ -97,6 +99,8 @@ class Overview:
     programs: list[dict]
     tables: dict[str, Table]
     follow_ups: dict[str, int]
+    # The supervision ledger by source: (source, label, {"open", "overdue", "closed"}).
+    ledger: list[tuple[str, str, dict[str, int]]] = field(default_factory=list)
 
 
 def build(plan: Plan, month: Period, region: Region, scope: Scope, state: tuple) -> Overview:
@@ -116,6 +120,7 @@ def build(plan: Plan, month: Period, region: Region, scope: Scope, state: tuple)
     return Overview(
         plan, month, region, headline, children,
         _trends(plan, month, state, region, targets), programs, tables, follow_ups["counts"],
+        _ledger(plan, region, scope),
     )  # fmt: skip
 
 
@@ -326,6 +331,12 @@ def _follow_ups(plan: Plan, region: Region, scope: Scope) -> dict:
             "closed": len(items) - len(open_),
         },
     }
+
+
+def _ledger(plan: Plan, region: Region, scope: Scope) -> list[tuple[str, str, dict[str, int]]]:
+    """Open, overdue and closed rectification items by source (督查, 约谈, 联席会议)."""
+    counts = supervision_summary.counts_in(scope, plan, _within(region))
+    return [(value, str(label), counts[value]) for value, label in Source.choices]
 
 
 def _follow_ups_table(follow_ups: dict) -> Table:

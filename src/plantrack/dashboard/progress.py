@@ -35,6 +35,7 @@ from plantrack.progress.services import (
 )
 from plantrack.regions.models import Region
 from plantrack.reporting.models import DataSet, Submission, ValueChange
+from plantrack.supervision.models import Item
 
 T = TypeVar("T")
 _LOCK = threading.Lock()
@@ -58,6 +59,7 @@ def fingerprint(plan: Plan) -> tuple:
         "share": TargetShare._meta.db_table,
         "target": Target._meta.db_table,
         "follow_up": FollowUp._meta.db_table,
+        "item": Item._meta.db_table,
     }
     sql = """
         SELECT
@@ -73,7 +75,9 @@ def fingerprint(plan: Plan) -> tuple:
             WHERE t.plan_id = %(plan)s),
           (SELECT COUNT(*) FROM {follow_up} WHERE plan_id = %(plan)s),
           (SELECT MAX(id) FROM {follow_up} WHERE plan_id = %(plan)s),
-          (SELECT MAX(closed_at) FROM {follow_up} WHERE plan_id = %(plan)s)
+          (SELECT MAX(closed_at) FROM {follow_up} WHERE plan_id = %(plan)s),
+          (SELECT COUNT(*) FROM {item} WHERE plan_id = %(plan)s),
+          (SELECT MAX(updated) FROM {item} WHERE plan_id = %(plan)s)
     """.format(**tables)
     with connection.cursor() as cursor:
         cursor.execute(sql, {"plan": plan.pk})

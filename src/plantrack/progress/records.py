@@ -32,6 +32,7 @@ from plantrack.core.warning import (
 from plantrack.plans.models import Plan, Target
 from plantrack.regions.models import Region
 from plantrack.reporting.models import Submission
+from plantrack.supervision.sources import ensure_follow_up_items
 
 from .models import FollowUp, WarningRecord
 from .services import (
@@ -137,8 +138,13 @@ def open_follow_ups(
         )
         for f in due
     ]  # fmt: skip
+    if not opened:
+        return []
     # Several schemes may rate the same run red: one follow-up per run, the first scheme's.
-    return FollowUp.objects.bulk_create(opened, ignore_conflicts=True) if opened else []
+    created = FollowUp.objects.bulk_create(opened, ignore_conflicts=True)
+    # Every follow-up is tracked in the supervision ledger (its item is how it gets closed).
+    ensure_follow_up_items(plan)
+    return created
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -29,11 +29,14 @@ from plantrack.departments.models import Department
 from plantrack.plans import decomposition
 from plantrack.plans.models import Plan, Target, TargetShare
 from plantrack.regions.models import Region
+from plantrack.supervision import actions as ledger
+from plantrack.supervision.models import Item
+from plantrack.supervision.sources import ensure_follow_up_items
 
 from .forecasts import TargetForecast, forecast_rows
 from .labels import SEVERITY, STATUS
 from .models import FollowUp
-from .records import CannotClose, access_follow_up, close_follow_up
+from .records import access_follow_up
 from .services import TargetProgress, compute
 
 
@@ -282,7 +285,7 @@ def follow_ups(request: HttpRequest, code: str) -> HttpResponse:
     items = list(
         FollowUp.objects.visible_to(scope)
         .filter(plan=plan)
-        .select_related("target", "region", "closed_by")
+        .select_related("target", "region", "closed_by", "item")
         .order_by("status", "due", "region__code")
     )
     today = timezone.localdate()
@@ -297,27 +300,34 @@ def follow_ups(request: HttpRequest, code: str) -> HttpResponse:
         "progress/follow_ups.html",
         {
             "plan": plan,
-            "items": [(f, f.pk in overdue) for f in items],
+            "items": [(f, f.pk in overdue, _ledger_item(f)) for f in items],
             "counts": counts,
             "can_close": scope.is_admin,
         },
     )
 
 
+def _ledger_item(follow_up: FollowUp) -> Item | None:
+    # The reverse one-to-one raises an AttributeError subclass when the item is missing.
+    return getattr(follow_up, "item", None)
+
+
 @login_required
 @require_POST
 def close(request: AuthenticatedRequest, code: str, pk: int) -> HttpResponse:
+    """Closing a follow-up is the verification of its ledger item (销号), so the same rules
+    apply: the region has submitted its rectification, and the verifier is not the owner."""
     plan = get_object_or_404(Plan, code=code)
     scope = scope_of(request.user)
     follow_up = access_follow_up(scope, plan, pk)
-    if not scope.is_admin:
-        raise PermissionDenied("只有省级管理员可以办结约谈事项")
+    ensure_follow_up_items(plan)
+    item = Item.objects.get(follow_up=follow_up)
     try:
-        close_follow_up(follow_up, request.user, request.POST.get("note", ""))
-    except CannotClose as error:
-        messages.error(request, str(error))
+        ledger.verify(request.user, item, request.POST.get("note", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "约谈事项已办结")
+        messages.success(request, _("约谈事项已办结"))
     return redirect("follow-ups", code=code)
 
 
