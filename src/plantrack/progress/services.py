@@ -14,6 +14,7 @@ from functools import lru_cache
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from plantrack.annualplans import milestones
 from plantrack.core import expressions
 from plantrack.core.nodata import NO_DATA, NoData
 from plantrack.core.periods import Period, end_date, latest_closed
@@ -77,6 +78,8 @@ def compute(
             )
         )
     shares = _shares(plan, targets)
+    # Submission milestones are completed in annualplans; read once, not per target.
+    done = milestones.completions(plan) if any(t.indicator_id is None for t in targets) else {}
     results = []
     for target in targets:
         for region, inherited, share in _regions(target, cities, shares.get(target.pk, {})):
@@ -84,6 +87,8 @@ def compute(
                 continue
             spec = _spec(target, share)
             observation, period = _observe(target, region, as_of, loaded, compiled)
+            if target.indicator_id is None and (target.code, region.code) in done:
+                observation = Observation(completed_on=done[(target.code, region.code)])
             progress = assess_progress(spec, observation, period)
             row = TargetProgress(target, region, inherited, progress, share=share)
             row.warnings = _warnings(plan, target, spec, region, progress, schemes)
