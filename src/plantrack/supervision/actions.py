@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,7 +67,7 @@ def _locked(item: Item) -> Item:
     return Item.objects.select_for_update().get(pk=item.pk)
 
 
-def store_evidence(item: Item, user: User, upload: UploadedFile) -> Evidence:
+def store_evidence(item: Item, user: User, upload: File) -> Evidence:
     if upload.size is not None and upload.size > MAX_EVIDENCE_BYTES:
         raise ValidationError({"files": _("文件超过 20 MB")})
     digest = hashlib.sha256()
@@ -82,7 +82,7 @@ def store_evidence(item: Item, user: User, upload: UploadedFile) -> Evidence:
 
 @transaction.atomic
 def submit(
-    user: User, item: Item, note: str, files: Iterable[UploadedFile] = (), channel: str = "form"
+    user: User, item: Item, note: str, files: Iterable[File] = (), channel: str = "form"
 ) -> Item:
     """The owner says the item is rectified, with a note and (usually) evidence."""
     if not can_submit(scope_of(user), item):
