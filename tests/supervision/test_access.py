@@ -104,3 +104,11 @@ def test_anonymous_users_are_sent_to_login(ledger, client):
     response = client.get(f"{BASE}/")
     assert response.status_code == 302 and "/login/" in response.url
     assert client.get(f"{API}/items").status_code == 401
+
+
+def test_ledger_page_in_english(ledger):
+    client = client_for("hangzhou")
+    client.cookies["django_language"] = "en"
+    page = client.get(f"{BASE}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Supervision and rectification ledger" in page and "Inspection finding" in page
+    assert "督查整改台账" not in page

@@ -19,7 +19,7 @@ class CampaignKind(models.TextChoices):
 
 
 class CampaignStatus(models.TextChoices):
-    PLANNED = "planned", _("计划")
+    PLANNED = "planned", _("计划中")
     ONGOING = "ongoing", _("进行中")
     FINISHED = "finished", _("已结束")
 
