@@ -29,6 +29,12 @@ def login(client, username: str):
     return client
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploaded documents go to the test's own folder, never the real media root."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def plan(db):
     return Plan.objects.get(code=PLAN)

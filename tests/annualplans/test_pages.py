@@ -76,8 +76,7 @@ def test_leader_reads_everything_and_changes_nothing(client, opened):
     )
 
 
-def test_owner_uploads_submits_and_admin_accepts_over_http(client, opened, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_owner_uploads_submits_and_admin_accepts_over_http(client, opened):
     obligation = report(opened, "330100")
     login(client, "hangzhou")
     page = client.get(detail(opened, obligation)).content.decode()
