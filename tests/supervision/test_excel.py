@@ -36,7 +36,7 @@ GOOD = {
 }  # fmt: skip
 
 
-def test_import_creates_each_finding_and_its_item(db, settings, tmp_path):
+def test_import_creates_each_finding_and_its_item(db):
     campaign = make_campaign()
     client = client_for("admin")
     rows = [GOOD, GOOD | {"region": "330204", "term": "中期", "deadline": "2011-12-31"}]

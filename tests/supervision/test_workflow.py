@@ -41,6 +41,13 @@ def test_owner_submits_with_evidence_and_province_verifies_and_closes(ledger):
     )
     assert statuses == [("open", "submitted"), ("submitted", "closed")]
     assert ItemChange.objects.filter(item=item, field="status", user__username="admin").exists()
+    submitted_by = item.changes.get(field="submitted_by")
+    assert (submitted_by.old, submitted_by.new, submitted_by.reason) == (
+        "",
+        "xihu",
+        "已完成提标改造",
+    )
+    assert item.changes.get(field="closed_by").new == "admin"
 
 
 def test_the_owner_can_never_verify_its_own_item(ledger):

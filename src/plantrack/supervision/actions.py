@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
@@ -23,10 +24,13 @@ MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
 
 def _text(value: object) -> str:
+    """How a value is written in the audit: people by user name, times in local time."""
     if value is None:
         return ""
-    if hasattr(value, "pk"):
-        return str(value.pk)
+    if isinstance(value, AbstractBaseUser):
+        return value.get_username()
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
     return str(value)
 
 
