@@ -89,7 +89,9 @@ def open_year(plan: Plan, year: int, user: User | None = None, *, demo: bool = F
     created = 0
     now = timezone.now()
     for duty in duties(plan, year):
-        holder = {"region": duty.region} if duty.region else {"department": duty.department}
+        holder: dict[str, object] = (
+            {"region": duty.region} if duty.region else {"department": duty.department}
+        )
         try:
             with transaction.atomic():
                 obligation, new = Obligation.objects.get_or_create(

@@ -124,7 +124,7 @@ def open_obligations(request: HttpRequest, code: str) -> HttpResponse:
 def _target_rows(obligation: Obligation) -> list[dict[str, object]]:
     """Every assigned target with what the annual plan set for it, for the review."""
     saved = {r.target_id: r for r in obligation.target_rows.all()}
-    rows = []
+    rows: list[dict[str, object]] = []
     for assigned in assigned_targets(obligation):
         row = saved.pop(assigned.target.pk, None)
         rows.append(
