@@ -92,7 +92,7 @@ def _annual(obligation: Obligation, key: str, rng: random.Random, summary: DemoS
         else due - dt.timedelta(days=rng.randint(1, 15))
     )
     title = f"{obligation.holder_name}{obligation.year}年度实施计划"
-    rows = []
+    rows: list[actions.RowInput] = []
     for assigned in assigned_targets(obligation):
         value = assigned.target.value if assigned.value is None else assigned.value
         if value is None:
