@@ -2,22 +2,24 @@
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plantrack.accounts.access import scope_of
+from plantrack.departments.models import Department
 from plantrack.progress.models import FollowUp
+from plantrack.regions.models import Region
 
 from .access import can_submit, can_verify
 from .constants import level_for, level_label
-from .models import EventKind, Evidence, Item, ItemChange, ItemEvent, ItemStatus
+from .models import EventKind, Evidence, Item, ItemChange, ItemEvent, ItemStatus, RecordChange
 
 # The largest evidence file accepted (a scanned report with photographs).
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -44,6 +46,30 @@ def record(
         item=item, user=user, field=field, old=_text(old), new=_text(new),
         reason=reason[:500], channel=channel,
     )  # fmt: skip
+
+
+def _label(record: models.Model) -> str:
+    return f"{record._meta.model_name}:{record.pk}"
+
+
+def audit_created(
+    user: User | None, record: models.Model, values: Mapping[str, object], reason: str, channel: str
+) -> None:
+    """One row per field set on a new record, so its history starts complete."""
+    RecordChange.objects.bulk_create(
+        RecordChange(record=_label(record), user=user, field=field, old="", new=_display(value),
+                     reason=reason[:500], channel=channel)
+        for field, value in values.items()
+        if _display(value)
+    )  # fmt: skip
+
+
+def _display(value: object) -> str:
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes):
+        return "、".join(_display(v) for v in value)
+    if isinstance(value, Region | Department):
+        return value.code
+    return _text(value)
 
 
 def _event(item: Item, kind: str, user: User | None, note: str = "", on: dt.date | None = None):

@@ -341,3 +341,28 @@ class ItemChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.field}"
+
+
+class RecordChange(models.Model):
+    """Audit of campaigns, teams, findings, meetings and decisions (items have their own):
+    which record, who, when, which field, old, new, why, by which route."""
+
+    record = models.CharField(_("记录"), max_length=40)  # "campaign:3", "meeting:1" ...
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    field = models.CharField(_("字段"), max_length=80)
+    old = models.TextField(_("原值"), blank=True)
+    new = models.TextField(_("新值"), blank=True)
+    reason = models.CharField(_("原因"), max_length=500)
+    channel = models.CharField(_("途径"), max_length=20)
+
+    class Meta:
+        verbose_name = _("督查记录变更")
+        verbose_name_plural = _("督查记录变更")
+        ordering = ["record", "-at", "-pk"]
+        indexes = [models.Index(fields=["record", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.record} {self.field}"

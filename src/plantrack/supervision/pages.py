@@ -1,14 +1,20 @@
 """Campaign and meeting pages: lists, a campaign with its teams and findings, a meeting with
 its decisions and the tasks they created."""
 
+from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from plantrack.accounts.access import scope_of
+from plantrack.accounts.types import AuthenticatedRequest
+from plantrack.plans.models import Plan
 
+from . import records
 from .access import (
     access_campaign,
     access_meeting,
@@ -18,6 +24,7 @@ from .access import (
     visible_items,
     visible_meetings,
 )
+from .forms import CampaignForm, DecisionForm, MeetingForm, TeamForm
 from .models import ItemStatus
 from .views import plan_of
 
@@ -30,7 +37,8 @@ def campaigns(request: HttpRequest, code: str) -> HttpResponse:
     rows = visible_campaigns(scope, plan).annotate(
         shown=Count("findings", filter=Q(findings__item__in=visible), distinct=True)
     )
-    return render(request, "supervision/campaigns.html", {"plan": plan, "campaigns": rows})
+    context = {"plan": plan, "campaigns": rows, "can_manage": can_manage(scope)}
+    return render(request, "supervision/campaigns.html", context)
 
 
 @login_required
@@ -70,7 +78,8 @@ def meetings(request: HttpRequest, code: str) -> HttpResponse:
             distinct=True,
         ),
     )
-    return render(request, "supervision/meetings.html", {"plan": plan, "meetings": rows})
+    context = {"plan": plan, "meetings": rows, "can_manage": can_manage(scope)}
+    return render(request, "supervision/meetings.html", context)
 
 
 @login_required
@@ -88,5 +97,64 @@ def meeting(request: HttpRequest, code: str, number: int) -> HttpResponse:
             "decisions": decisions,
             "departments": found.departments.order_by("code"),
             "today": timezone.localdate(),
+            "can_manage": can_manage(scope_of(request.user)),
         },
     )
+
+
+def _form_page(request: HttpRequest, plan: Plan, title: str, form: forms.BaseForm) -> HttpResponse:
+    status = 400 if request.method == "POST" else 200
+    context = {"plan": plan, "title": title, "form": form}
+    return render(request, "supervision/form.html", context, status=status)
+
+
+def _manager(request: AuthenticatedRequest) -> None:
+    if not can_manage(scope_of(request.user)):
+        raise PermissionDenied
+
+
+@login_required
+def campaign_new(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    plan = plan_of(code)
+    _manager(request)
+    form = CampaignForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        found = records.create_campaign(request.user, plan, form.cleaned_data)
+        return redirect("supervision-campaign", code=code, pk=found.pk)
+    return _form_page(request, plan, _("登记督查活动"), form)
+
+
+@login_required
+def team_new(request: AuthenticatedRequest, code: str, pk: int) -> HttpResponse:
+    plan = plan_of(code)
+    found = access_campaign(request.user, plan, pk)
+    _manager(request)
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        records.add_team(request.user, found, form.cleaned_data)
+        return redirect("supervision-campaign", code=code, pk=pk)
+    return _form_page(request, plan, _("组建督查组"), form)
+
+
+@login_required
+def meeting_new(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    plan = plan_of(code)
+    _manager(request)
+    form = MeetingForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        found = records.create_meeting(request.user, plan, form.cleaned_data)
+        return redirect("supervision-meeting", code=code, number=found.number)
+    return _form_page(request, plan, _("登记联席会议"), form)
+
+
+@login_required
+def decision_new(request: AuthenticatedRequest, code: str, number: int) -> HttpResponse:
+    plan = plan_of(code)
+    found = access_meeting(request.user, plan, number)
+    _manager(request)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        records.add_decision(request.user, found, data["text"], [data])
+        return redirect("supervision-meeting", code=code, number=number)
+    return _form_page(request, plan, _("新增议定事项和任务"), form)

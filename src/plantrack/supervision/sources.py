@@ -13,7 +13,7 @@ from plantrack.plans.models import Plan
 from plantrack.progress.models import FollowUp
 from plantrack.regions.models import Region
 
-from .actions import open_item
+from .actions import audit_created, open_item
 from .constants import TERM_DAYS
 from .models import Decision, EventKind, Finding, Item, ItemEvent, ItemStatus, Source
 
@@ -38,6 +38,15 @@ def add_finding(
     The owner is the finding's region; the enterprise, program and target are carried over so
     the lead department can verify and the enterprise can see it."""
     finding.save()
+    audit_created(
+        user, finding,
+        {"campaign": finding.campaign.name, "region": finding.region,
+         "enterprise": finding.enterprise.code if finding.enterprise else "",
+         "program": finding.program.code if finding.program else "",
+         "description": finding.description, "severity": finding.severity,
+         "found_on": finding.found_on},
+        _("登记督查发现问题"), channel,
+    )  # fmt: skip
     item = Item(
         plan=finding.campaign.plan, source=Source.FINDING, finding=finding,
         title=finding.description[:300], region=finding.region, program=finding.program,

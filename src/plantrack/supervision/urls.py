@@ -19,7 +19,9 @@ urlpatterns = [
         "<slug:code>/items/<int:pk>/dossier/", views_excel.item_dossier, name="supervision-dossier"
     ),
     path("<slug:code>/campaigns/", pages.campaigns, name="supervision-campaigns"),
+    path("<slug:code>/campaigns/new/", pages.campaign_new, name="supervision-campaign-new"),
     path("<slug:code>/campaigns/<int:pk>/", pages.campaign, name="supervision-campaign"),
+    path("<slug:code>/campaigns/<int:pk>/teams/", pages.team_new, name="supervision-team-new"),
     path(
         "<slug:code>/campaigns/<int:pk>/template/",
         views_excel.findings_template,
@@ -36,5 +38,11 @@ urlpatterns = [
         views_excel.meetings_export,
         name="supervision-meetings-export",
     ),
+    path("<slug:code>/meetings/new/", pages.meeting_new, name="supervision-meeting-new"),
     path("<slug:code>/meetings/<int:number>/", pages.meeting, name="supervision-meeting"),
+    path(
+        "<slug:code>/meetings/<int:number>/decisions/",
+        pages.decision_new,
+        name="supervision-decision-new",
+    ),
 ]
