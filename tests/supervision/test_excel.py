@@ -89,3 +89,17 @@ def test_ledger_export_follows_filters_and_access(ledger):
     assert numbers == [ledger["xihu"].number]
     closed = client_for("admin").get(f"{BASE}/export/?status=closed")
     assert openpyxl.load_workbook(io.BytesIO(closed.content))["整改台账"].max_row == 2
+
+
+def test_meetings_export_lists_meetings_and_only_visible_tasks(db, media):
+    from plantrack.plans.models import Plan
+    from plantrack.supervision.demo import generate
+
+    generate(Plan.objects.get(code="zhejiang-2011"))
+    response = client_for("ningbo").get(f"{BASE}/meetings/export/")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    meetings = [r[0] for r in book["会议"].iter_rows(min_row=3, values_only=True)]
+    assert meetings == ["第2次", "第1次"]
+    assert "演示数据" in book["会议"]["A1"].value
+    owners = {r[5] for r in book["会议任务"].iter_rows(min_row=3, values_only=True)}
+    assert owners == {"宁波市"}  # Ningbo's own tasks, no department's
