@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import User
+from django.utils.translation import gettext as _
 
 from . import actions
 from .excel import Error, UploadRow
@@ -50,7 +51,7 @@ def import_targets(
     outcome = Outcome()
     if key != str(obligation.pk):
         outcome.errors.append(
-            Error("", None, "", "", "此文件是为另一项报送任务生成的，请下载本任务的模板后填写")
+            Error("", None, "", "", _("此文件是为另一项报送任务生成的，请下载本任务的模板后填写"))
         )
         return outcome
     allowed = {a.target.code: a for a in assigned_targets(obligation)}
@@ -61,36 +62,42 @@ def import_targets(
         assigned = allowed.get(code)
         if assigned is None:
             outcome.errors.append(
-                _error(row, "target", f"目标编码“{code}”不是本单位本年度应分解的目标")
+                _error(
+                    row,
+                    "target",
+                    _("目标编码“%(code)s”不是本单位本年度应分解的目标") % {"code": code},
+                )
             )
             continue
         if code in seen:
-            outcome.errors.append(_error(row, "target", f"目标 {code} 与第 {seen[code]} 行重复"))
+            outcome.errors.append(
+                _error(
+                    row,
+                    "target",
+                    _("目标 %(code)s 与第 %(row)d 行重复") % {"code": code, "row": seen[code]},
+                )
+            )
             continue
         seen[code] = row.row
         raw = row.cells.get("value")
         if raw in (None, ""):
-            outcome.errors.append(_error(row, "value", "请填写本年度计划值"))
+            outcome.errors.append(_error(row, "value", _("请填写本年度计划值")))
             continue
         value = _number(raw)
         if value is None:
-            outcome.errors.append(_error(row, "value", f"“{raw}”不是数字"))
+            outcome.errors.append(_error(row, "value", _("“%(raw)s”不是数字") % {"raw": raw}))
             continue
-        if less_ambitious(assigned.target, value, assigned.value):
-            outcome.warnings.append(
-                _error(
-                    row,
-                    "value",
-                    f"提示：计划值 {value.normalize():f} 未达到省下达值 "
-                    f"{assigned.value.normalize():f}（{assigned.target.statement}）"
-                    if assigned.value is not None
-                    else "",
-                )
-            )
+        if assigned.value is not None and less_ambitious(assigned.target, value, assigned.value):
+            message = _("提示：计划值 %(value)s 未达到省下达值 %(assigned)s（%(target)s）") % {
+                "value": f"{value.normalize():f}",
+                "assigned": f"{assigned.value.normalize():f}",
+                "target": assigned.target.statement,
+            }
+            outcome.warnings.append(_error(row, "value", message))
         measures = str(row.cells.get("measures") or "").strip()
         clean.append(actions.RowInput(assigned.target, value, assigned.value, measures))
     if not rows:
-        outcome.errors.append(Error("", None, "", "", "文件中没有填写任何目标"))
+        outcome.errors.append(Error("", None, "", "", _("文件中没有填写任何目标")))
     if outcome.errors:
         outcome.warnings = []
         return outcome

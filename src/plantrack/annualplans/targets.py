@@ -45,11 +45,13 @@ def assigned_targets(obligation: Obligation) -> list[Assigned]:
 
 
 def less_ambitious(target: Target, value: Decimal, assigned: Decimal | None) -> bool:
-    """Does ``value`` fall short of ``assigned`` in the target's direction of comparison?"""
+    """Does ``value`` fall short of ``assigned`` in the target's direction of comparison?
+
+    "不高于"/"低于" targets fall short above the value; every other comparator (including
+    "左右", which the plan only uses for rising rates and amounts) below it.
+    """
     if assigned is None:
         return False
-    if target.comparator in (">=", ">"):
-        return value < assigned
     if target.comparator in ("<=", "<"):
         return value > assigned
-    return value != assigned
+    return value < assigned
