@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 from django.http import Http404
@@ -195,26 +194,6 @@ def access_follow_up(scope: Scope, plan: Plan, pk: int) -> FollowUp:
     if found is None:
         raise Http404("约谈事项不存在或无权查看")
     return found
-
-
-class CannotClose(Exception):
-    """The follow-up cannot be closed this way (already closed, or no closing note)."""
-
-
-@transaction.atomic
-def close_follow_up(follow_up: FollowUp, user: User, note: str) -> FollowUp:
-    """Close a follow-up with the closing note; who and when are recorded with it."""
-    if not note.strip():
-        raise CannotClose("办结必须填写办结说明")
-    locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-    if locked.status == FollowUp.Status.CLOSED:
-        raise CannotClose("该约谈事项已办结")
-    locked.status = FollowUp.Status.CLOSED
-    locked.closed_at = timezone.now()
-    locked.closed_by = user
-    locked.closing_note = note.strip()
-    locked.save(update_fields=["status", "closed_at", "closed_by", "closing_note"])
-    return locked
 
 
 # --- what an approval can change --------------------------------------------------------------
