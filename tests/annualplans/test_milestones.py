@@ -60,3 +60,10 @@ def test_year_end_report_accepted_late(opened):
     ningbo = status_of(opened, "M-00-02-330200", "330200", Period(2012, month=1))
     assert ningbo.status == Status.OVERDUE
     assert annual(opened, region="330100").status == "pending"
+
+
+def test_completions_read_the_whole_plan_in_two_queries(opened, django_assert_max_num_queries):
+    fill(report(opened, "330300"), owner_of(report(opened, "330300")), "2011-12-20")
+    with django_assert_max_num_queries(2):
+        found = completions(opened)
+    assert len(found) == 1 + 11 and found[("M-00-02-330300", "330300")] is None

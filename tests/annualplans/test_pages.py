@@ -147,3 +147,24 @@ def test_only_admin_opens_years(client, plan, name):
         == 403
     )
     assert not Obligation.objects.exists()
+
+
+def test_htmx_gets_the_table_only_and_english_is_available(client, opened):
+    login(client, "admin")
+    url = reverse("annualplans", args=[opened.code])
+    partial = client.get(
+        url, {"year": "2011", "kind": "annual_plan"}, headers={"HX-Request": "true"}
+    )
+    text = partial.content.decode()
+    assert "<html" not in text and text.count('<tr class="obligation') == 23
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "Annual implementation plan" in english and "Overdue" in english
+
+
+def test_report_page_offers_the_generated_draft(client, opened):
+    login(client, "hangzhou")
+    draft = client.get(reverse("report-city", args=[opened.code, "330100", 2011]))
+    assert draft.status_code == 200
+    assert draft["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert client.get(reverse("report-city", args=[opened.code, "330200", 2011])).status_code == 403

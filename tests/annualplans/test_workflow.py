@@ -109,3 +109,26 @@ def test_overdue_when_pending_after_due(opened):
     obligation = report(opened, "330200")
     assert obligation.overdue_days(dt.date(2011, 12, 31)) is None
     assert obligation.overdue_days(dt.date(2012, 1, 10)) == 10
+
+
+def test_only_the_plan_wide_duties_are_obligations(plan):
+    from plantrack.annualplans.obligations import milestone_targets
+
+    annual, year_end = milestone_targets(plan)
+    assert [t.code for t in annual] == ["M-00-01"]  # not V04-01, a program's own plan
+    assert [t.code for t in year_end] == [
+        f"M-00-02-{c}"
+        for c in [
+            "330100",
+            "330200",
+            "330300",
+            "330400",
+            "330500",
+            "330600",
+            "330700",
+            "330800",
+            "330900",
+            "331000",
+            "331100",
+        ]
+    ]

@@ -42,8 +42,12 @@ class Duty:
 
 def milestone_targets(plan: Plan) -> tuple[list[Target], list[Target]]:
     """The plan's annual-plan milestones and its per-city year-end report milestones."""
+    # Duties of the whole plan carry no domain or program; a program's own "年度实施计划"
+    # (e.g. 重金属污染综合防治年度实施计划) is a task of that program, not this duty.
     milestones = list(
-        plan.targets.filter(kind=Target.Kind.MILESTONE, due__isnull=False)
+        plan.targets.filter(
+            kind=Target.Kind.MILESTONE, due__isnull=False, domain=None, program=None
+        )
         .select_related("region")
         .order_by("order")
     )
