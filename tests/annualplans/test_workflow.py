@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from plantrack.annualplans import actions
 from plantrack.annualplans.models import Change, Event, Kind, Obligation, State
@@ -29,6 +29,8 @@ def test_obligations_come_from_the_plan(plan):
     congress = report(plan, "330100", Kind.REPORT_CONGRESS)
     assert congress.due == dt.date(2012, *CONGRESS_DUE)
     assert Event.objects.filter(action=Event.Action.OPENED).count() == 45
+    opened = Change.objects.filter(field="status", old="", new="pending", channel="command")
+    assert opened.count() == 45 and opened.filter(reason__contains="M-00-01").count() == 23
 
 
 def test_opening_is_idempotent_and_checks_the_year(plan):
@@ -37,6 +39,8 @@ def test_opening_is_idempotent_and_checks_the_year(plan):
     assert Obligation.objects.filter(plan=plan).count() == 45
     with pytest.raises(ValueError):
         open_year(plan, 2015)
+    with pytest.raises(CommandError):
+        call_command("annualplans", "open", "--plan", "nope", "--year", "2011")
 
 
 def test_submit_return_resubmit_accept_is_audited(opened):
@@ -64,6 +68,7 @@ def test_submit_return_resubmit_accept_is_audited(opened):
     assert obligation.overdue_days(dt.date(2011, 12, 1)) is None
     statuses = list(
         Change.objects.filter(obligation=obligation, field="status")
+        .exclude(old="")
         .order_by("at", "pk")
         .values_list("old", "new", "user__username", "channel")
     )

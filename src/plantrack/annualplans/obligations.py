@@ -23,7 +23,7 @@ from plantrack.departments.models import Department
 from plantrack.plans.models import Plan, Target
 from plantrack.regions.models import Region
 
-from .models import Event, Kind, Obligation
+from .models import Change, Event, Kind, Obligation
 
 ANNUAL_PLAN_NAME = "年度实施计划"
 YEAR_END_NAME = "年终报告"
@@ -88,8 +88,14 @@ def duties(plan: Plan, year: int) -> list[Duty]:
     return found
 
 
-def open_year(plan: Plan, year: int, user: User | None = None, *, demo: bool = False) -> int:
-    """Create the year's obligations that do not exist yet; returns how many were created."""
+def open_year(
+    plan: Plan, year: int, user: User | None = None, *, demo: bool = False, channel: str = ""
+) -> int:
+    """Create the year's obligations that do not exist yet; returns how many were created.
+
+    Each creation is audited (status "" → pending) on ``channel`` (form, command, demo).
+    """
+    channel = channel or ("demo" if demo else "command")
     created = 0
     now = timezone.now()
     for duty in duties(plan, year):
@@ -108,6 +114,15 @@ def open_year(plan: Plan, year: int, user: User | None = None, *, demo: bool = F
                 if new:
                     Event.objects.create(
                         obligation=obligation, user=user, at=now, action=Event.Action.OPENED
+                    )
+                    Change.objects.create(
+                        obligation=obligation,
+                        user=user,
+                        at=now,
+                        field="status",
+                        new=obligation.status,
+                        reason=f"按计划 {duty.target.code} 创建",
+                        channel=channel,
                     )
         except IntegrityError:  # created meanwhile by a concurrent run
             new = False

@@ -113,7 +113,7 @@ def open_obligations(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied
     year = request.POST.get("year", "")
     try:
-        created = open_year(plan, int(year), request.user)  # type: ignore[arg-type]
+        created = open_year(plan, int(year), request.user, channel="form")  # type: ignore[arg-type]
     except ValueError:
         messages.error(request, _("年度不在计划期内"))
     else:
