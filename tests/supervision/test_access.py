@@ -112,3 +112,25 @@ def test_ledger_page_in_english(ledger):
     page = client.get(f"{BASE}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Supervision and rectification ledger" in page and "Inspection finding" in page
     assert "督查整改台账" not in page
+
+
+def test_enterprise_sees_only_findings_at_it(ledger):
+    from django.contrib.auth.models import User
+
+    from plantrack.accounts.models import Profile
+    from plantrack.enterprises.models import Enterprise
+    from plantrack.regions.models import Region
+    from plantrack.supervision.models import Finding
+
+    from .conftest import make_item
+
+    firm = Enterprise.objects.create(
+        code="91330106TEST00001X", name="某印染公司", region=Region.objects.get(code="330106")
+    )
+    item = make_item(ledger["campaign"], "330106", description="印染公司废水超标")
+    Finding.objects.filter(pk=item.finding_id).update(enterprise=firm)
+    account = User.objects.create_user("firm", password="demo2011")
+    Profile.objects.create(user=account, role="enterprise", enterprise=firm)
+    rows = client_for("firm").get(f"{API}/items").json()
+    assert [r["number"] for r in rows] == [item.number]
+    assert client_for("firm").get(f"{BASE}/items/{ledger['xihu'].pk}/").status_code == 404

@@ -39,6 +39,7 @@ def test_city_submits_evidence_and_province_verifies_and_closes(site, page, brow
     assert page.locator("p.count").get_attribute("data-count") == "1"  # Ningbo's is hidden
     page.get_by_label("仅逾期").check()
     page.wait_for_url(re.compile(r"overdue=1"))
+    screenshot(page, "supervision-ledger")
     page.get_by_role("link", name=item.number).click()
     page.wait_for_url(re.compile(rf"/items/{item.pk}/"))
     assert page.locator("#review").count() == 0
