@@ -134,3 +134,17 @@ def test_enterprise_sees_only_findings_at_it(ledger):
     rows = client_for("firm").get(f"{API}/items").json()
     assert [r["number"] for r in rows] == [item.number]
     assert client_for("firm").get(f"{BASE}/items/{ledger['xihu'].pk}/").status_code == 404
+
+
+def test_api_resubmission_after_return_needs_no_new_file(ledger):
+    item = ledger["xihu"]
+    url = f"{API}/items/{item.pk}/submit"
+    first = client_for("xihu").post(url, {"note": "已整改"})
+    assert first.status_code == 422 and "佐证材料" in first.json()["detail"]
+    assert client_for("xihu").post(url, {"note": "已整改", "files": upload()}).status_code == 200
+    back = client_for("admin").post(
+        f"{API}/items/{item.pk}/return", {"note": "补充说明"}, content_type="application/json"
+    )
+    assert back.status_code == 200 and back.json()["status"] == "open"
+    again = client_for("xihu").post(url, {"note": "已补充说明"})
+    assert again.status_code == 200 and again.json()["status"] == "submitted"

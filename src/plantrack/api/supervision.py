@@ -9,8 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Form, Query, Router, Schema, Status
 
 from plantrack.accounts.access import scope_of
 from plantrack.plans.models import Plan
@@ -198,11 +197,12 @@ def _run(step, *args) -> Status:  # type: ignore[no-untyped-def]
     response={200: ItemOut, 403: ErrorOut, 422: ErrorOut},
     summary="责任单位提交整改材料（multipart：note 与 files）",
 )
-def submit(
-    request: HttpRequest, plan: str, pk: int, note: Form[str], files: File[list[UploadedFile]]
-) -> Status:
+def submit(request: HttpRequest, plan: str, pk: int, note: Form[str]) -> Status:
+    """Evidence files come as the multipart field ``files`` (read from the request: ninja
+    cannot declare an optional file list). The first submission needs at least one; a
+    resubmission after a return may add none."""
     found = access_item(request.user, _plan(plan), pk)
-    return _run(actions.submit, request.user, found, note, files)
+    return _run(actions.submit, request.user, found, note, request.FILES.getlist("files"))
 
 
 @router.post(
