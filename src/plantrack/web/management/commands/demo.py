@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from plantrack.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
+from plantrack.annualplans.demo import generate as generate_annualplans_demo
 from plantrack.monitoring.demo import generate_demo as generate_monitoring_demo
 from plantrack.plans.actions import load_plan_file
 from plantrack.projects.demo import generate_demo as generate_projects_demo
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         self.stdout.write(generate_monitoring_demo().lines()[0])
         self.stdout.write(generate_quality_demo().lines()[0])
         self.stdout.write(generate_projects_demo().lines()[0])
+        plans = generate_annualplans_demo(result.plan)
+        self.stdout.write(
+            f"年度实施计划与年终报告（演示数据）：新建应报事项 {plans.opened}，"
+            f"已报送 {plans.submitted}，已审核通过 {plans.accepted}"
+        )
         ensure_demo_accounts()
         self.stdout.write("\n演示账号（演示数据，非官方统计）——密码均为 " + DEMO_PASSWORD)
         for account in DEMO_ACCOUNTS:
