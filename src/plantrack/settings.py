@@ -98,7 +98,15 @@ def _database(url: str | None) -> dict:
 
 
 DATABASES = {"default": _database(os.environ.get("PLANTRACK_DATABASE_URL"))}
+# Seconds a worker thread keeps its database connection between requests: opening one costs
+# more than a cached page (a PostgreSQL backend process per connection). The health check
+# replaces a connection the database dropped instead of failing the next request.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("PLANTRACK_CONN_MAX_AGE", "60"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# ModelBackend, reading the request's user with its profile (one query fewer per page).
+AUTHENTICATION_BACKENDS = ["plantrack.accounts.backends.ProfileBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -125,6 +133,21 @@ STORAGES = {
 # Uploaded evidence and documents: served only through access-checked download views.
 MEDIA_ROOT = os.environ.get("PLANTRACK_MEDIA_ROOT") or str(DATA_DIR / "media")
 MEDIA_URL = "media/"
+
+# Sessions are read from a file cache shared by the server's processes (a file read instead of
+# a query per request) and written through to the database, so logout deletes both and a copied
+# cookie stops working everywhere. Several hosts would need a shared cache (e.g. Redis) here.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "sessions": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "cache" / "sessions",
+        # Beyond this many sessions a third of the files go; those sessions read the database.
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    },
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

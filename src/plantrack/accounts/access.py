@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 
+from .backends import PROFILE_LOADED
 from .models import Profile, Role
 
 SEES_EVERYTHING = {Role.PROVINCE_ADMIN, Role.LEADER, Role.DEPARTMENT}
@@ -39,11 +40,15 @@ class Scope:
 def scope_of(user: AbstractBaseUser | AnonymousUser) -> Scope:
     if not user.is_authenticated:
         return Scope(None)
-    profile = (
-        Profile.objects.filter(user_id=user.pk)
-        .select_related("region", "department", "enterprise")
-        .first()
-    )
+    if getattr(user, PROFILE_LOADED, False) and "profile" in user._state.fields_cache:
+        # A request's user, read with its profile by backends.ProfileBackend.
+        profile = user._state.fields_cache["profile"]
+    else:
+        profile = (
+            Profile.objects.filter(user_id=user.pk)
+            .select_related("region", "department", "enterprise")
+            .first()
+        )
     if profile is None:
         return Scope(None)
     return Scope(

@@ -39,8 +39,13 @@ from plantrack.supervision.models import Item
 
 T = TypeVar("T")
 _LOCK = threading.Lock()
+# Small results (rendered page bodies, a region's rows, trends) are many and cheap to hold.
 _CACHE: OrderedDict[tuple, object] = OrderedDict()
 _CACHE_SIZE = 256
+# The values loaded for a month and the whole plan's rows run to tens of megabytes each; only
+# the current plan state matters once the data changes, so a few of them are enough.
+_BIG: OrderedDict[tuple, object] = OrderedDict()
+_BIG_SIZE = 4
 
 
 def fingerprint(plan: Plan) -> tuple:
@@ -85,27 +90,33 @@ def fingerprint(plan: Plan) -> tuple:
     return (plan.pk, *row)
 
 
-def cached(key: tuple, make: Callable[[], T]) -> T:
-    """``make()`` once per key in this process (least recently used keys are dropped)."""
+def cached(key: tuple, make: Callable[[], T], big: bool = False) -> T:
+    """``make()`` once per key in this process (least recently used keys are dropped).
+
+    ``big`` results go to the small separate store, so that they do not stay alive in
+    numbers behind hundreds of small ones.
+    """
+    store, size = (_BIG, _BIG_SIZE) if big else (_CACHE, _CACHE_SIZE)
     with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]  # type: ignore[return-value]
+        if key in store:
+            store.move_to_end(key)
+            return store[key]  # type: ignore[return-value]
     value = make()
     with _LOCK:
-        _CACHE[key] = value
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+        store[key] = value
+        while len(store) > size:
+            store.popitem(last=False)
     return value
 
 
 def clear() -> None:
     with _LOCK:
         _CACHE.clear()
+        _BIG.clear()
 
 
 def loaded(plan: Plan, month: Period, state: tuple) -> Loaded:
-    return cached(("loaded", state, month.key), lambda: load(plan, month))
+    return cached(("loaded", state, month.key), lambda: load(plan, month), big=True)
 
 
 def plan_rows(plan: Plan, month: Period, state: tuple) -> list[TargetProgress]:
@@ -113,6 +124,7 @@ def plan_rows(plan: Plan, month: Period, state: tuple) -> list[TargetProgress]:
     return cached(
         ("rows", state, month.key),
         lambda: compute(plan, month, loaded=loaded(plan, month, state)),
+        big=True,
     )
 
 
