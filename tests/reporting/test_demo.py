@@ -255,3 +255,25 @@ def test_generation_is_refused_outside_demo_mode(settings):
     settings.PLANTRACK_DEMO = False
     with pytest.raises(demo.DemoDisabled):
         demo.generate_demo(AS_OF)
+
+
+def test_the_demo_year_is_rated_month_by_month_and_its_follow_ups_are_in_the_ledger(generated):
+    from plantrack.plans.models import Plan
+    from plantrack.progress import demo as warnings_demo
+    from plantrack.progress.models import FollowUp, WarningRecord
+    from plantrack.supervision.models import Item, Source
+
+    plan = Plan.objects.get(code=demo.PLAN_CODE)
+    summary = warnings_demo.generate(plan, AS_OF)
+    assert summary.months >= 6  # January to the latest month with every report approved
+    months = set(WarningRecord.objects.filter(plan=plan).values_list("period", flat=True))
+    assert months == {f"2011-{m:02d}" for m in range(1, summary.months + 1)}
+    # Rated when the month's reports were in, not today: the scenario stays in 2011.
+    assert {r.computed_at.year for r in WarningRecord.objects.filter(plan=plan)} == {2011}
+    follow_ups = FollowUp.objects.filter(plan=plan)
+    assert follow_ups.exists() and summary.follow_ups == follow_ups.count()
+    assert {f.due.year for f in follow_ups} <= {2011, 2012}
+    tracked = Item.objects.filter(plan=plan, source=Source.FOLLOW_UP)
+    assert tracked.count() == follow_ups.count()
+    # Again: the same months replaced, no follow-up opened twice.
+    assert warnings_demo.generate(plan, AS_OF).follow_ups == summary.follow_ups

@@ -78,10 +78,11 @@ class FollowUpQuerySet(models.QuerySet["FollowUp"]):
 
 
 class FollowUp(models.Model):
-    """An action (约谈) due after a run of red ratings, tracked until a province admin closes it.
+    """An action (约谈) due after a run of red ratings, tracked in the supervision ledger.
 
     ``opened_for`` is the period that completed the run (``periods`` lists the whole run).
-    Opening is done by the system; closing records who, when and the closing note.
+    Opening is done by the system, which also opens its ledger item; verifying that item
+    (销号) closes the follow-up, recording who, when and the closing note.
     """
 
     class Status(models.TextChoices):

@@ -68,14 +68,16 @@ def refresh(
     targets: list[Target] | None = None,
     *,
     loaded: Loaded | None = None,
+    now: dt.datetime | None = None,
 ) -> Refreshed:
     """Recompute and store the month's ratings (of ``targets`` at ``regions``, default all).
 
     The stored ratings of what was recomputed are replaced as a whole, so a scheme that no
-    longer rates a row leaves no stale record behind.
+    longer rates a row leaves no stale record behind. ``now`` dates the records and any
+    follow-up they open (the demo replays its year).
     """
     rows = compute(plan, month, targets=targets, regions=regions, loaded=loaded)
-    now = timezone.now()
+    now = now or timezone.now()
     records = [
         WarningRecord(
             plan=plan, target=row.target, region=row.region, period=str(month),

@@ -21,7 +21,7 @@ from plantrack.regions.models import Region
 
 from . import actions
 from .access import can_submit, can_verify
-from .models import Campaign, Decision, Finding, Item, ItemStatus, Meeting, Team
+from .models import Campaign, Decision, Finding, Item, ItemStatus, Meeting, Source, Team
 from .sources import add_finding, add_task, ensure_follow_up_items
 
 # The demo's "today" for escalation: the plan year's end, so levels 1-3 all appear.
@@ -103,7 +103,7 @@ class DemoSummary:
     states: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
-        states = "、".join(f"{k} {v}" for k, v in sorted(self.states.items()))
+        states = "、".join(f"{ItemStatus(k).label} {v}" for k, v in self.states.items())
         return [
             f"督查整改（演示数据）：{self.campaigns} 次督查、{self.findings} 个问题、"
             f"{self.meetings} 次联席会议、{self.tasks} 项会议任务、{self.follow_ups} 项约谈事项"
@@ -123,7 +123,8 @@ def generate(plan: Plan, seed: int = 2011) -> DemoSummary:
         if not Meeting.objects.filter(plan=plan, is_demo=True).exists():
             for spec in MEETINGS:
                 _meeting(plan, spec, rng, summary)
-        summary.follow_ups = len(ensure_follow_up_items(plan))
+        ensure_follow_up_items(plan)  # progress opens them with their items; in case it did not
+        summary.follow_ups = Item.objects.filter(plan=plan, source=Source.FOLLOW_UP).count()
         actions.escalate(AS_OF, plan.pk)
     for status in ItemStatus.values:
         summary.states[status] = Item.objects.filter(plan=plan, status=status).count()
