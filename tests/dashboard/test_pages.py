@@ -140,3 +140,46 @@ def test_overview_in_english():
     client.cookies["django_language"] = "en"
     html = client.get(OVERVIEW, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Main targets" in html and "Export to Excel" in html and "主要目标" not in html
+
+
+def test_duties_count_annual_plans_and_key_projects_and_follow_their_changes(settings, tmp_path):
+    from django.contrib.auth.models import User
+    from django.core.files.base import ContentFile
+
+    from plantrack.annualplans import actions as obligations
+    from plantrack.annualplans.models import Kind, Obligation
+    from plantrack.annualplans.obligations import open_year
+
+    from ..projects.conftest import make_project
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    plan = Plan.objects.get(code="zhejiang-2011")
+    open_year(plan, 2011)
+    make_project("D-XH-1", region="330106", status="completed", completed_on=dt.date(2011, 9, 1))
+    make_project("D-XH-2", region="330106", status="under_construction")
+    make_project("D-NB-1", region="330203", status="under_construction")
+
+    def duty(html: str, key: str) -> str:
+        start = html.index(f'data-duty="{key}"')
+        return html[start : html.index(">", start)]
+
+    hangzhou = client_for("hangzhou")
+    html = hangzhou.get(OVERVIEW).content.decode()
+    # Hangzhou's annual plan and two year-end reports, all past due in 2026; Ningbo's project
+    # is not Hangzhou's.
+    assert duty(html, "annual_plans") == (
+        'data-duty="annual_plans" data-open="3" data-overdue="3" data-closed="0"'
+    )
+    assert 'data-open="1"' in duty(html, "projects") and 'data-closed="1"' in duty(html, "projects")
+
+    report = Obligation.objects.get(plan=plan, kind=Kind.REPORT_PROVINCE, region__code="330100")
+    owner, admin = User.objects.get(username="hangzhou"), User.objects.get(username="admin")
+    obligations.upload_document(owner, report, ContentFile(b"report", name="report.docx"))
+    obligations.submit(owner, report)
+    obligations.review(admin, report, accept=True)
+    html = hangzhou.get(OVERVIEW).content.decode()  # the cached body must not be served
+    assert duty(html, "annual_plans") == (
+        'data-duty="annual_plans" data-open="2" data-overdue="2" data-closed="1"'
+    )
+    province = client_for("admin").get(OVERVIEW).content.decode()
+    assert 'data-open="2"' in duty(province, "projects")  # Hangzhou's and Ningbo's open ones

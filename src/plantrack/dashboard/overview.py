@@ -16,11 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plantrack.accounts.access import Scope, region_filter
+from plantrack.annualplans.access import visible_obligations
+from plantrack.annualplans.queries import counts as obligation_counts
 from plantrack.core.periods import Period
 from plantrack.plans.models import Plan, Target
 from plantrack.progress.labels import SEVERITY, STATUS, localized
 from plantrack.progress.models import FollowUp
 from plantrack.progress.services import TargetProgress
+from plantrack.projects.access import visible_projects
+from plantrack.projects.rollup import counts as project_counts
 from plantrack.regions.models import Region
 from plantrack.reporting.access import visible_submissions
 from plantrack.reporting.models import Status
@@ -101,6 +105,8 @@ class Overview:
     follow_ups: dict[str, int]
     # The supervision ledger by source: (source, label, {"open", "overdue", "closed"}).
     ledger: list[tuple[str, str, dict[str, int]]] = field(default_factory=list)
+    # Other duties tracked to completion (annual plans and reports, key projects), same shape.
+    duties: list[tuple[str, str, dict[str, int]]] = field(default_factory=list)
 
 
 def build(plan: Plan, month: Period, region: Region, scope: Scope, state: tuple) -> Overview:
@@ -120,7 +126,7 @@ def build(plan: Plan, month: Period, region: Region, scope: Scope, state: tuple)
     return Overview(
         plan, month, region, headline, children,
         _trends(plan, month, state, region, targets), programs, tables, follow_ups["counts"],
-        _ledger(plan, region, scope),
+        _ledger(plan, region, scope), _duties(plan, region, scope),
     )  # fmt: skip
 
 
@@ -337,6 +343,25 @@ def _ledger(plan: Plan, region: Region, scope: Scope) -> list[tuple[str, str, di
     """Open, overdue and closed rectification items by source (督查, 约谈, 联席会议)."""
     counts = supervision_summary.counts_in(scope, plan, _within(region))
     return [(value, str(label), counts[value]) for value, label in Source.choices]
+
+
+def _duties(plan: Plan, region: Region, scope: Scope) -> list[tuple[str, str, dict[str, int]]]:
+    """Annual plans and year-end reports not yet accepted, and key projects not completed
+    (overdue: a milestone past its date), within the region and what the user may see."""
+    today = timezone.localdate()
+    obligations = visible_obligations(scope, plan)
+    if region.level != "province":
+        obligations = obligations.filter(_within(region))
+    projects = visible_projects(scope, plan).filter(_within(region))
+    built = project_counts(projects, today)
+    return [
+        ("annual_plans", str(_("年度实施计划与年终报告")), obligation_counts(obligations, today)),
+        (
+            "projects",
+            str(_("重点项目")),
+            {"open": built.open, "overdue": built.overdue, "closed": built.completed},
+        ),
+    ]
 
 
 def _follow_ups_table(follow_ups: dict) -> Table:

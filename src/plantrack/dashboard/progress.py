@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from django.db import connection
 
+from plantrack.annualplans.models import Event as ObligationEvent
 from plantrack.core.periods import Period
 from plantrack.core.progress import assess_progress
 from plantrack.plans.models import Plan, PlanRevision, Target, TargetAdjustment, TargetShare
@@ -33,6 +34,7 @@ from plantrack.progress.services import (
     compute,
     load,
 )
+from plantrack.projects.models import ProjectChange
 from plantrack.regions.models import Region
 from plantrack.reporting.models import DataSet, Submission, ValueChange
 from plantrack.supervision.models import Item
@@ -65,6 +67,8 @@ def fingerprint(plan: Plan) -> tuple:
         "target": Target._meta.db_table,
         "follow_up": FollowUp._meta.db_table,
         "item": Item._meta.db_table,
+        "obligation_event": ObligationEvent._meta.db_table,
+        "project_change": ProjectChange._meta.db_table,
     }
     sql = """
         SELECT
@@ -82,7 +86,9 @@ def fingerprint(plan: Plan) -> tuple:
           (SELECT MAX(id) FROM {follow_up} WHERE plan_id = %(plan)s),
           (SELECT MAX(closed_at) FROM {follow_up} WHERE plan_id = %(plan)s),
           (SELECT COUNT(*) FROM {item} WHERE plan_id = %(plan)s),
-          (SELECT MAX(updated) FROM {item} WHERE plan_id = %(plan)s)
+          (SELECT MAX(updated) FROM {item} WHERE plan_id = %(plan)s),
+          (SELECT MAX(id) FROM {obligation_event}),
+          (SELECT MAX(id) FROM {project_change})
     """.format(**tables)
     with connection.cursor() as cursor:
         cursor.execute(sql, {"plan": plan.pk})
