@@ -6,7 +6,7 @@ VENDOR := src/plantrack/web/static/vendor
 # Region boundaries for the dashboard map, named by region code.
 MAPS := src/plantrack/dashboard/static/dashboard
 
-.PHONY: install run test lint typecheck migrations-check test-sqlite test-postgres bench system-deps clean
+.PHONY: install run serve test lint typecheck migrations-check test-sqlite test-postgres bench system-deps clean
 
 install: $(VENV)/.installed $(VENDOR)/.installed
 
@@ -31,6 +31,10 @@ $(VENV)/.test-installed: $(VENV)/.installed
 run: install
 	$(BIN)/plantrack demo
 	$(BIN)/plantrack runserver 127.0.0.1:8000
+
+# The production server (gunicorn) on the embedded database; `make run` first for demo data.
+serve: install
+	$(BIN)/plantrack serve --bind 127.0.0.1:8000
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check src tests benchmarks
