@@ -100,6 +100,9 @@ def whole_plan(plan: Plan) -> None:
 
 def approval(plan: Plan) -> None:
     print("\n2. Recompute after one approval (a county's July energy report)")
+    # `plantrack demo` stores the warnings of its whole year; an approval recomputes its month
+    # and every later stored one, so keep July the latest, as it is when July's reports arrive.
+    WarningRecord.objects.filter(plan=plan, period__gt=str(MONTH)).delete()
     for month in periods(Period.parse("2011-01"), MONTH):
         records.refresh(plan, month)
     print(f"  {WarningRecord.objects.count()} warning records stored for 2011-01..{MONTH}")
