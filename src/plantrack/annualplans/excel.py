@@ -15,13 +15,12 @@ from openpyxl.workbook.workbook import Workbook
 
 from plantrack.reporting.excel import (
     _HEADER_FILL,
-    MAX_ROWS,
     Error,
     Malformed,
     _display,
-    _open_workbook,
     _save,
     malformed,
+    marked_sheets,
 )
 
 __all__ = ["Error", "Malformed", "UploadRow", "list_workbook", "read_targets", "targets_workbook"]
@@ -103,41 +102,22 @@ def targets_workbook(key: str, title: str, rows: Sequence[TemplateRow], *, demo:
 
 
 def read_targets(data: bytes) -> tuple[str, list[UploadRow]]:
-    """The obligation key the file was made for and its non-empty rows."""
-    book = _open_workbook(data)
-    for ws in book.worksheets:
-        table = ws.iter_rows(values_only=True)
-        headers = next(table, None)
-        codes = next(table, None)
-        if not headers or not codes:
-            continue
-        marker = next((str(c) for c in codes if isinstance(c, str) and c.startswith(MARKER)), None)
-        if marker is None:
-            continue
-        slots = [
-            (i, str(code).strip(), str(headers[i] or "") if i < len(headers) else "")
-            for i, code in enumerate(codes)
-            if code and not str(code).startswith(MARKER)
-        ]
-        missing = [
-            h for c, h in COLUMNS if c in ("target", "value") and c not in {s[1] for s in slots}
-        ]
-        if missing:
-            raise malformed(f"缺少列：{'、'.join(missing)}", ws.title)
-        letters = {code: get_column_letter(i + 1) for i, code, _h in slots}
-        names = {code: header for _i, code, header in slots}
-        rows = []
-        for number, values in enumerate(table, start=3):
-            if number - 2 > MAX_ROWS:
-                raise malformed(f"工作表最多 {MAX_ROWS} 行", ws.title)
-            cells = {code: values[i] if i < len(values) else None for i, code, _h in slots}
-            if all(cells.get(c) in (None, "") for c in ("target", "value", "measures")):
-                continue
-            rows.append(UploadRow(ws.title, number, cells, letters, names))
-        return marker[len(MARKER) :], rows
-    raise malformed(
-        "文件中没有年度实施计划分解目标模板的工作表（第2行的列编码缺失），请下载模板后填写"
-    )
+    """The obligation key the file was made for and its non-empty rows (the template fills
+    the target columns in, so a row counts when a target, a value or measures are given)."""
+    sheets = marked_sheets(data, MARKER, significant=("target", "value", "measures"))
+    if not sheets:
+        raise malformed(
+            "文件中没有年度实施计划分解目标模板的工作表（第2行的列编码缺失），请下载模板后填写"
+        )
+    sheet = sheets[0]
+    missing = [h for c, h in COLUMNS if c in ("target", "value") and c not in sheet.letters]
+    if missing:
+        raise malformed(f"缺少列：{'、'.join(missing)}", sheet.title)
+    rows = [
+        UploadRow(sheet.title, number, cells, sheet.letters, sheet.names)
+        for number, cells in sheet.rows
+    ]
+    return sheet.key, rows
 
 
 LIST_COLUMNS = [

@@ -16,14 +16,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from plantrack.core.projects import ProjectList
 from plantrack.reporting.excel import (
     _HEADER_FILL,
-    MAX_ROWS,
     Error,
     Malformed,
     _display,
-    _open_workbook,
     _save,
     _sheet_title,
     malformed,
+    marked_sheets,
 )
 
 __all__ = ["Error", "Malformed", "UploadRow", "columns_of", "read_workbook", "workbook"]
@@ -131,34 +130,14 @@ def workbook(
 
 def read_workbook(data: bytes) -> list[UploadRow]:
     """Every non-empty data row of every sheet that carries a project-list marker."""
-    book = _open_workbook(data)
-    rows: list[UploadRow] = []
-    found = False
-    for ws in book.worksheets:
-        table = ws.iter_rows(values_only=True)
-        headers = next(table, None)
-        codes = next(table, None)
-        if not headers or not codes:
-            continue
-        marker = next((str(c) for c in codes if isinstance(c, str) and c.startswith(MARKER)), None)
-        if marker is None:
-            continue
-        found = True
-        plan, _, list_code = marker[len(MARKER) :].partition("/")
-        slots = [
-            (index, str(code).strip(), str(headers[index] or "") if index < len(headers) else "")
-            for index, code in enumerate(codes)
-            if code and not str(code).startswith(MARKER)
-        ]
-        letters = {code: get_column_letter(i + 1) for i, code, _h in slots}
-        names = {code: header for _i, code, header in slots}
-        for number, values in enumerate(table, start=3):
-            if number - 2 > MAX_ROWS:
-                raise malformed(f"工作表最多 {MAX_ROWS} 行", ws.title)
-            cells = {code: values[i] if i < len(values) else None for i, code, _h in slots}
-            if all(v in (None, "") for v in cells.values()):
-                continue
-            rows.append(UploadRow(ws.title, number, plan, list_code, cells, letters, names))
-    if not found:
+    sheets = marked_sheets(data, MARKER)
+    if not sheets:
         raise malformed("文件中没有重点项目清单模板的工作表（第2行的列编码缺失），请下载模板后填写")
+    rows = []
+    for sheet in sheets:
+        plan, _, list_code = sheet.key.partition("/")
+        rows += [
+            UploadRow(sheet.title, number, plan, list_code, cells, sheet.letters, sheet.names)
+            for number, cells in sheet.rows
+        ]
     return rows

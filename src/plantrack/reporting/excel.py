@@ -16,7 +16,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -328,6 +328,61 @@ def read_workbook(data: bytes) -> list[UploadRow]:
     if not rows:
         raise malformed("文件中没有任何数据行")
     return rows
+
+
+@dataclass
+class MarkedSheet:
+    """A sheet of a template whose hidden code row (row 2) carries ``prefix`` + a key naming
+    what the template was made for (a project list, a campaign, an obligation).
+
+    ``rows`` are the data rows (numbered as Excel numbers them) with a value in any cell, or in
+    one of the ``significant`` columns when given (templates that pre-fill other columns).
+    """
+
+    title: str
+    key: str
+    letters: dict[str, str]  # column code -> column letter
+    names: dict[str, str]  # column code -> header people read
+    rows: list[tuple[int, dict[str, object]]]
+
+
+def marked_sheets(data: bytes, prefix: str, significant: Collection[str] = ()) -> list[MarkedSheet]:
+    """Every sheet of the workbook that carries the marker; ``Malformed`` past ``MAX_ROWS``."""
+    book = _open_workbook(data)
+    try:
+        return [sheet for ws in book.worksheets if (sheet := _marked(ws, prefix, significant))]
+    finally:
+        book.close()
+
+
+def _marked(ws: Worksheet, prefix: str, significant: Collection[str]) -> MarkedSheet | None:
+    table = ws.iter_rows(values_only=True)
+    headers, codes = next(table, None), next(table, None)
+    if not headers or not codes:
+        return None
+    marker = next((str(c) for c in codes if isinstance(c, str) and c.startswith(prefix)), None)
+    if marker is None:
+        return None
+    slots = [
+        (i, str(code).strip(), str(headers[i] or "") if i < len(headers) else "")
+        for i, code in enumerate(codes)
+        if code and not str(code).startswith(prefix)
+    ]
+    sheet = MarkedSheet(
+        ws.title,
+        marker[len(prefix) :],
+        {code: get_column_letter(i + 1) for i, code, _h in slots},
+        {code: header for _i, code, header in slots},
+        [],
+    )
+    for number, values in enumerate(table, start=3):
+        if number - 2 > MAX_ROWS:
+            raise malformed(f"工作表最多 {MAX_ROWS} 行", ws.title)
+        cells = {code: values[i] if i < len(values) else None for i, code, _h in slots}
+        checked = [cells.get(c) for c in significant] if significant else cells.values()
+        if any(v not in (None, "") for v in checked):
+            sheet.rows.append((number, cells))
+    return sheet
 
 
 def _open_workbook(data: bytes) -> Workbook:

@@ -14,13 +14,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from plantrack.reporting.excel import (
     _HEADER_FILL,
-    MAX_ROWS,
     Error,
     Malformed,
     _display,
-    _open_workbook,
     _save,
     malformed,
+    marked_sheets,
 )
 
 __all__ = ["Error", "Malformed", "UploadRow", "findings_template", "read_findings"]
@@ -92,36 +91,14 @@ def findings_template(campaign_id: int, campaign_name: str, *, demo: bool) -> by
 
 def read_findings(data: bytes) -> list[UploadRow]:
     """Every non-empty data row of every sheet carrying a campaign marker."""
-    book = _open_workbook(data)
-    rows: list[UploadRow] = []
-    found = False
-    for ws in book.worksheets:
-        table = ws.iter_rows(values_only=True)
-        headers, codes = next(table, None), next(table, None)
-        if not headers or not codes:
-            continue
-        marker = next((str(c) for c in codes if isinstance(c, str) and c.startswith(MARKER)), None)
-        if marker is None:
-            continue
-        found = True
-        slots = [
-            (i, str(code).strip(), str(headers[i] or "") if i < len(headers) else "")
-            for i, code in enumerate(codes)
-            if code and not str(code).startswith(MARKER)
-        ]
-        letters = {code: get_column_letter(i + 1) for i, code, _h in slots}
-        names = {code: header for _i, code, header in slots}
-        for number, values in enumerate(table, start=3):
-            if number - 2 > MAX_ROWS:
-                raise malformed(f"工作表最多 {MAX_ROWS} 行", ws.title)
-            cells = {code: values[i] if i < len(values) else None for i, code, _h in slots}
-            if all(v in (None, "") for v in cells.values()):
-                continue
-            campaign = marker[len(MARKER) :]
-            rows.append(UploadRow(ws.title, number, campaign, cells, letters, names))
-    if not found:
+    sheets = marked_sheets(data, MARKER)
+    if not sheets:
         raise malformed("文件中没有督查发现问题模板的工作表（第2行的列编码缺失），请下载模板后填写")
-    return rows
+    return [
+        UploadRow(sheet.title, number, sheet.key, cells, sheet.letters, sheet.names)
+        for sheet in sheets
+        for number, cells in sheet.rows
+    ]
 
 
 def table_workbook(
