@@ -31,6 +31,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_foundation()
 
 
+@pytest.fixture(autouse=True)
+def fresh_plan_state():
+    """Each test starts without the plan state a server process keeps for a second: test
+    databases are rolled back, so the same fingerprint can describe other data."""
+    from plantrack.dashboard.progress import forget_state
+
+    forget_state()
+
+
 @pytest.fixture
 def seed_text() -> str:
     if not SEED.exists():

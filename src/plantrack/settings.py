@@ -158,5 +158,9 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # The plan shipped with PlanTrack and loaded by `plantrack demo`.
 PLANTRACK_DEFAULT_PLAN = PACKAGE_DIR / "plans" / "data" / "zhejiang-2011.yaml"
 
+# How long a server process reuses a plan's data fingerprint before reading it again
+# (dashboard.progress.plan_state); 0 reads it on every request.
+PLANTRACK_STATE_SECONDS = float(os.environ.get("PLANTRACK_STATE_SECONDS", "1"))
+
 # Day of the following month on which the monitoring data amendment (修约) window closes.
 PLANTRACK_AMENDMENT_DAY = int(os.environ.get("PLANTRACK_AMENDMENT_DAY", "10"))

@@ -1,6 +1,8 @@
-"""Serving the pages cheaply: the request's scope read with the user, the progress cache's
-separate store for big results, and the deployment server (gunicorn) keeping connections."""
+"""Serving the pages cheaply: the request's scope read with the user, the plan state reused
+for a second, the progress cache's separate store for big results, and the deployment server
+(gunicorn) keeping connections."""
 
+import datetime as dt
 import http.client
 import os
 import socket
@@ -13,9 +15,12 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from plantrack.accounts.models import Profile
 from plantrack.dashboard import progress
+from plantrack.plans.models import Plan, Target
+from plantrack.progress.models import FollowUp
 from plantrack.regions.models import Region
 
 PASSWORD = "demo2011"
@@ -61,6 +66,38 @@ def test_logout_ends_the_session_for_a_copied_cookie():
     replay.cookies["sessionid"] = cookie
     response = replay.get(OVERVIEW)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def _follow_up(plan: Plan, month: str) -> FollowUp:
+    return FollowUp(
+        plan=plan, target=Target.objects.get(plan=plan, code="M-E-01"),
+        region=Region.objects.get(code="330100"), rule="interview", name="约谈",
+        scheme="ndrc-2021-h1", opened_for=month, periods=month,
+        opened_at=timezone.now(), due=dt.date(2011, 8, 31),
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_plan_state_is_reused_for_its_interval_and_dropped_on_a_change_made_here(settings):
+    settings.PLANTRACK_STATE_SECONDS = 3600
+    plan, state = progress.plan_state("zhejiang-2011")
+    assert plan is not None and plan.code == "zhejiang-2011"
+    with CaptureQueriesContext(connection) as queries:
+        assert progress.plan_state("zhejiang-2011") == (plan, state)
+    assert len(queries) == 0
+    # Rows written without model signals stand for a change made by another server process:
+    # this one keeps its state until the interval ends.
+    FollowUp.objects.bulk_create([_follow_up(plan, "2011-07")])
+    assert progress.plan_state("zhejiang-2011")[1] == state
+    settings.PLANTRACK_STATE_SECONDS = 0
+    newer = progress.plan_state("zhejiang-2011")[1]
+    assert newer != state
+    # A change saved in this process is seen on the next request, whatever the interval.
+    settings.PLANTRACK_STATE_SECONDS = 3600
+    _follow_up(plan, "2011-08").save()
+    assert progress.plan_state("zhejiang-2011")[1] not in (state, newer)
+    assert progress.plan_state("no-such-plan") == (None, ())
+    assert Client().get("/dashboard/no-such-plan/").status_code in (302, 404)
 
 
 def test_big_results_are_kept_in_a_small_store_of_their_own():

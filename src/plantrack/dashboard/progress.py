@@ -10,11 +10,14 @@ or decomposition is seen on the next request without any invalidation call.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from django.db import connection
+from django.db.models.signals import post_delete, post_save
 
 from plantrack.annualplans.models import Event as ObligationEvent
 from plantrack.core.periods import Period
@@ -48,6 +51,49 @@ _CACHE_SIZE = 256
 # the current plan state matters once the data changes, so a few of them are enough.
 _BIG: OrderedDict[tuple, object] = OrderedDict()
 _BIG_SIZE = 4
+
+
+# The models whose rows the fingerprint reads; saving or deleting one clears this process's
+# copy of the plan state at once (other processes see the change when theirs expires).
+WATCHED = (
+    PlanRevision, ValueChange, Submission, TargetAdjustment, TargetShare, FollowUp, Item,
+    ObligationEvent, ProjectChange,
+)  # fmt: skip
+_STATE: dict[str, tuple[float, Plan, tuple]] = {}
+
+
+def plan_state(code: str) -> tuple[Plan | None, tuple]:
+    """The plan of ``code`` (None if there is none) and its :func:`fingerprint`, reused for
+    ``PLANTRACK_STATE_SECONDS``.
+
+    Every page view needs both, and on PostgreSQL the two queries cost as much as serving the
+    cached page itself; under load the same few officials' pages are asked for many times a
+    second. A change made in this process is seen on its next request (see :data:`WATCHED`);
+    one made in another server process is seen within the interval.
+    """
+    now = time.monotonic()
+    kept = _STATE.get(code)
+    if kept is not None and now - kept[0] < settings.PLANTRACK_STATE_SECONDS:
+        return kept[1], kept[2]
+    plan = Plan.objects.select_related("region").filter(code=code).first()
+    if plan is None:
+        return None, ()
+    state = fingerprint(plan)
+    _STATE[code] = (now, plan, state)
+    return plan, state
+
+
+def forget_state(**_kwargs: object) -> None:
+    _STATE.clear()
+
+
+def _watch() -> None:
+    for model in WATCHED:
+        post_save.connect(forget_state, sender=model, dispatch_uid=f"state-{model.__name__}")
+        post_delete.connect(forget_state, sender=model, dispatch_uid=f"state-del-{model.__name__}")
+
+
+_watch()
 
 
 def fingerprint(plan: Plan) -> tuple:
@@ -119,6 +165,7 @@ def clear() -> None:
     with _LOCK:
         _CACHE.clear()
         _BIG.clear()
+    forget_state()
 
 
 def loaded(plan: Plan, month: Period, state: tuple) -> Loaded:

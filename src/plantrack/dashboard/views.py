@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -38,8 +38,9 @@ def map_file(region: Region) -> str | None:
 
 def plan_and_month(request: HttpRequest, code: str) -> tuple[Plan, Period, tuple]:
     """The plan, the month asked for (default: :func:`latest_month`) and the data state."""
-    plan = get_object_or_404(Plan.objects.select_related("region"), code=code)
-    state = progress.fingerprint(plan)
+    plan, state = progress.plan_state(code)
+    if plan is None:
+        raise Http404("规划不存在")
     text = request.GET.get("period", "")
     try:
         month = Period.parse(text) if text else None

@@ -121,9 +121,14 @@ def target_progress(request: HttpRequest, code: str, target: str) -> HttpRespons
     see, its chart by month, the vintages of its data and its history (one page, reached from
     the plan browser and from the progress pages)."""
     plan, month, state = plan_and_month(request, code)
-    target_obj = get_object_or_404(
-        plan.targets.select_related("indicator", "region", "domain", "program", "plan"), code=target
+    target_obj = cache.cached(
+        ("target-object", state, target),
+        lambda: plan.targets.select_related("indicator", "region", "domain", "program", "plan")
+        .filter(code=target)
+        .first(),
     )
+    if target_obj is None:
+        raise Http404("目标不存在")
     loaded = cache.loaded(plan, month, state)
     rows = _visible(
         request, [r for r in cache.plan_rows(plan, month, state) if r.target.pk == target_obj.pk]
