@@ -123,9 +123,11 @@ def target_progress(request: HttpRequest, code: str, target: str) -> HttpRespons
     plan, month, state = plan_and_month(request, code)
     target_obj = cache.cached(
         ("target-object", state, target),
-        lambda: plan.targets.select_related("indicator", "region", "domain", "program", "plan")
-        .filter(code=target)
-        .first(),
+        lambda: (
+            plan.targets.select_related("indicator", "region", "domain", "program", "plan")
+            .filter(code=target)
+            .first()
+        ),
     )
     if target_obj is None:
         raise Http404("目标不存在")
