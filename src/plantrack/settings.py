@@ -83,7 +83,15 @@ WSGI_APPLICATION = "plantrack.wsgi.application"
 
 def _database(url: str | None) -> dict:
     if not url:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "plantrack.sqlite3"}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "plantrack.sqlite3",
+            # WAL lets pages read while a report is written, across the server's processes;
+            # NORMAL syncs the log at checkpoints instead of at every commit (an approval's
+            # warnings were a tenth of its recompute in fsyncs). A crash of the program loses
+            # nothing; a power cut can lose the last commits, never corrupt the file.
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"},
+        }
     parsed = urlparse(url)
     if parsed.scheme not in {"postgres", "postgresql"}:
         raise ValueError(f"PLANTRACK_DATABASE_URL: unsupported scheme {parsed.scheme!r}")
