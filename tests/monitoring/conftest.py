@@ -10,7 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth.models import User
 
+from plantrack.accounts.models import Profile, Role
+from plantrack.monitoring import client
+from plantrack.monitoring.field_unit import FieldUnit
 from plantrack.monitoring.models import MonitoredSource, SourcePollutant
 from plantrack.monitoring.receiver import Receiver, Settings, serve
 from plantrack.regions.loader import load_regions
@@ -118,5 +122,66 @@ def sources(transactional_db: None) -> dict[str, MonitoredSource]:
 @pytest.fixture
 def server(sources: dict[str, MonitoredSource]) -> Iterator[RunningServer]:
     running = start_server(Settings(idle_timeout=1.5, frame_timeout=1.0, flush_ms=50))
+    yield running
+    running.shutdown()
+
+
+@dataclass
+class RunningLogger:
+    """A simulated logger (:func:`client.run_logger`) connected to a receiver, in a thread."""
+
+    unit: FieldUnit
+    loop: asyncio.AbstractEventLoop
+    stop: asyncio.Event
+    thread: threading.Thread
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.stop.set)
+        self.thread.join(10)
+
+
+def start_logger(port: int, unit: FieldUnit, *, wait_for_mn: bool = True) -> RunningLogger:
+    """Connect ``unit`` to the receiver on ``port``; return once its first packet is stored."""
+    ready = threading.Event()
+    holder: dict[str, object] = {}
+
+    def run() -> None:
+        async def main() -> None:
+            holder["loop"] = asyncio.get_running_loop()
+            holder["stop"] = stop = asyncio.Event()
+            ready.set()
+            await client.run_logger("127.0.0.1", port, unit, stop=stop, duration=60)
+
+        asyncio.run(main())
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert ready.wait(5)
+    running = RunningLogger(unit, holder["loop"], holder["stop"], thread)  # type: ignore[arg-type]
+    if wait_for_mn:
+        # The receiver holds the MN from the logger's first accepted packet (answered 9014).
+        deadline = time.monotonic() + 5
+        while not unit.log and time.monotonic() < deadline and not _stored(unit.mn):
+            time.sleep(0.05)
+    return running
+
+
+def _stored(mn: str) -> bool:
+    from plantrack.monitoring.models import Reading
+
+    return Reading.objects.filter(source__mn=mn).exists()
+
+
+@pytest.fixture
+def commander(transactional_db: None) -> User:
+    """A province administrator (transactional tests start without the demo accounts)."""
+    user = User.objects.create_user("commander", password="pw-commander-1")
+    Profile.objects.create(user=user, role=Role.PROVINCE_ADMIN)
+    return user
+
+
+@pytest.fixture
+def command_server(sources: dict[str, MonitoredSource]) -> Iterator[RunningServer]:
+    running = start_server(Settings(flush_ms=50, command_poll=0.05))
     yield running
     running.shutdown()
