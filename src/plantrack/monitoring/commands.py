@@ -49,6 +49,10 @@ class CommandRefused(Exception):
         self.field = field
 
 
+class CommandForbidden(CommandRefused):
+    """The user may not send commands to this source."""
+
+
 def can_command(user: User, source: MonitoredSource) -> bool:
     """Whether ``user`` may send commands to ``source``'s logger."""
     scope = scope_of(user)
@@ -98,7 +102,7 @@ def queue_command(
 ) -> LoggerCommand:
     """Queue request ``cn`` for ``source``'s logger; raise :class:`CommandRefused`."""
     if not user.is_authenticated or not can_command(user, source):
-        raise CommandRefused("无权向该监测点的数采仪下发命令")
+        raise CommandForbidden("无权向该监测点的数采仪下发命令")
     if not reason.strip():
         raise CommandRefused("下发命令必须说明理由", "reason")
     if not source.active:
