@@ -59,13 +59,13 @@ def can_command(user: User, source: MonitoredSource) -> bool:
     if scope.is_admin:
         return True
     if scope.role == Role.DEPARTMENT and scope.department_code:
-        return _environmental(scope.department_code)
+        return is_environmental_department(scope.department_code)
     if scope.role != Role.CITY:
         return False
     return MonitoredSource.objects.filter(visible_filter(scope), pk=source.pk).exists()
 
 
-def _environmental(department: str) -> bool:
+def is_environmental_department(department: str) -> bool:
     # Imported here: quality builds on monitoring, not the other way round.
     from plantrack.quality.publish import PUBLISHED_ELEMENTS
     from plantrack.reporting.models import DataSet
