@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -185,3 +186,15 @@ def command_server(sources: dict[str, MonitoredSource]) -> Iterator[RunningServe
     running = start_server(Settings(flush_ms=50, command_poll=0.05))
     yield running
     running.shutdown()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser test of this package runs after its other tests: once Playwright's sync API
+    has started, this thread has a running event loop and another database connection."""
+    here = Path(__file__).parent
+    mine = [i for i, item in enumerate(items) if here in Path(str(item.fspath)).parents]
+    if not mine:
+        return
+    block = items[mine[0] : mine[-1] + 1]
+    ordered = sorted(block, key=lambda item: item.get_closest_marker("browser") is not None)
+    items[mine[0] : mine[-1] + 1] = ordered

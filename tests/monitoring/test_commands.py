@@ -250,3 +250,27 @@ def test_cli_says_what_is_wrong(sources, commander) -> None:
     with pytest.raises(CommandError, match="--mn"):
         call_command("hj212", "command", "--mn", "NOPE", "--cn", "1011", "--user", "commander",
                      "--reason", "x")  # fmt: skip
+
+
+def test_garbage_and_odd_answers_under_a_commands_qn_do_not_upset_the_receiver(
+    command_server, commander
+) -> None:
+    from .conftest import read_frames
+
+    source = MonitoredSource.objects.get(mn=MN)
+    upload = build(qn="20110601085857001", st="32", cn="2061", pw=PASSWORD, mn=MN, flag=5,
+                   cp="DataTime=20110601080000;w01018-Avg=25.5")  # fmt: skip
+    with command_server.connect() as sock:
+        sock.sendall(upload)
+        assert read_frames(sock, 1) == data_answer(parse(upload))
+        command = queue_command(commander, source, "1011", {}, "测试")
+        request = parse(read_frames(sock, 1, timeout=5))
+        assert (request.cn, request.qn, request.pw) == ("1011", command.qn, PASSWORD)
+        odd = build(qn=request.qn, st="91", cn="9011", pw=PASSWORD, mn=MN, flag=4,
+                    cp="QnRtn=abc")  # fmt: skip
+        sock.sendall(b"\x00\xff##9999" + odd[:20] + b"\r\n" + odd)
+        command = wait_for(command, 5)
+    assert command.status == "refused" and "QnRtn" in command.detail
+    again = build(qn="20110601085857002", st="32", cn="2061", pw=PASSWORD, mn=MN, flag=5,
+                  cp="DataTime=20110601090000;w01018-Avg=25.5")  # fmt: skip
+    assert command_server.exchange(again) == data_answer(parse(again))

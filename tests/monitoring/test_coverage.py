@@ -229,3 +229,26 @@ def test_demo_gives_loads_and_a_coverage_below_full() -> None:
     share = report.cell("330000", "equivalent").share
     assert 0.5 < share < 1
     assert generate_demo(days=0).loads_created == 0
+
+
+def test_cli_shows_the_coverage_and_imports_emissions(city_loads, tmp_path) -> None:
+    import json
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("coverage", "show", "--month", "2011-09", "--format", "json", stdout=out)
+    rows = {(r["region"], r["pollutant"]): r for r in json.loads(out.getvalue())["rows"]}
+    assert rows[("330100", "cod")]["share"] == pytest.approx(900 / 1050)
+    assert rows[("330200", "nox")]["monitored_enterprises"] == 0
+    path = tmp_path / "emissions.xlsx"
+    path.write_bytes(sheet(["91330203TEST0004AA", "", 2010, "", "", "1600", ""]).getvalue())
+    out = io.StringIO()
+    call_command("coverage", "import", str(path), "--user", "admin", "--reason", "更正",
+                 stdout=out)  # fmt: skip
+    assert "修改 1 项" in out.getvalue()
+    assert EmissionChange.objects.get().channel == "import"
+    path.write_bytes(b"not a workbook")
+    with pytest.raises(CommandError, match="不是有效的 Excel"):
+        call_command("coverage", "import", str(path), "--user", "admin", "--reason", "x")

@@ -8,8 +8,10 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -26,8 +28,20 @@ from plantrack.monitoring.models import LoggerCommand, MonitoredSource
 from plantrack.monitoring.receiver import Settings, serve
 from plantrack.regions.models import Region
 
+T = TypeVar("T")
 # Simulated loggers registered with --register are filed under Hangzhou.
 DEMO_REGION = "330100"
+
+
+def run(main: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(main)``; on a thread of its own when this thread already runs an event
+    loop (a caller inside async code, or Playwright's sync API in the test process)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(main)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, main).result()
 
 
 class Command(BaseCommand):
@@ -166,7 +180,7 @@ class Command(BaseCommand):
                 f"已停止：收到 {receiver.packets} 个数据包，写入 {writer.rows_written} 条数据{failed}"
             )
 
-        asyncio.run(main())
+        run(main())
 
     def serve_workers(self, options: dict[str, Any]) -> None:
         """N processes on one port (SO_REUSEPORT): the kernel spreads connections over them."""
@@ -218,19 +232,19 @@ class Command(BaseCommand):
         host, port = options["host"], options["port"]
         if options["logger"] is not None:
             unit = FieldUnit(options["logger"], options["password"], st=options["st"])
-            result = asyncio.run(client.run_logger(host, port, unit, duration=options["duration"]))
+            result = run(client.run_logger(host, port, unit, duration=options["duration"]))
             self.stdout.write(f"应答上位机命令：{'、'.join(unit.log) or '无'}")
         elif options["replay"] is not None:
             path: Path = options["replay"]
             if not path.exists():
                 raise CommandError(f"--replay：文件 {path} 不存在")
             frames = client.read_replay_file(path)
-            result = asyncio.run(client.replay(host, port, frames))
+            result = run(client.replay(host, port, frames))
             for line in result.received:
                 self.stdout.write(line.decode("utf-8", "backslashreplace").rstrip())
         else:
             credentials = self.loggers(options)
-            result = asyncio.run(
+            result = run(
                 client.simulate(
                     host,
                     port,
