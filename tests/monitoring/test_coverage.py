@@ -252,3 +252,18 @@ def test_cli_shows_the_coverage_and_imports_emissions(city_loads, tmp_path) -> N
     path.write_bytes(b"not a workbook")
     with pytest.raises(CommandError, match="不是有效的 Excel"):
         call_command("coverage", "import", str(path), "--user", "admin", "--reason", "x")
+
+
+def test_a_county_sees_its_citys_shares_but_only_its_own_enterprises(client, city_loads) -> None:
+    from openpyxl import load_workbook
+
+    assert client.login(username="xihu", password=PASSWORD)
+    url = reverse("monitoring-coverage", args=["zhejiang-2011"]) + "?month=2011-09"
+    page = client.get(url).content.decode()
+    assert 'data-region="330100"' in page and "91330106TEST0001AA" in page
+    assert "91330100TEST0003AA" not in page  # Hangzhou's, not Xihu's
+    assert 'name="file"' not in page  # a county does not import emissions
+    sheet_bytes = client.get(reverse("monitoring-loads-template", args=["zhejiang-2011"])).content
+    codes = [row[0] for row in load_workbook(io.BytesIO(sheet_bytes)).active.iter_rows(
+        min_row=2, values_only=True)]  # fmt: skip
+    assert codes == ["91330106TEST0001AA", "91330106TEST0002AA"]

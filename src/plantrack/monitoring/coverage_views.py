@@ -65,7 +65,7 @@ def _context(request: HttpRequest, plan: Plan) -> dict:
     start, end = quarter_to_date(year, month)
     result = coverage.report(start, end)
     cities = cities_for(request.user)
-    visible = {c.code for c in cities}
+    visible = set(loads.enterprises_for(request.user).values_list("code", flat=True))
     rows = [(c.code, c.name) for c in cities]
     if scope_of(request.user).sees_everything:
         rows.append((result.province, "全省"))
@@ -90,8 +90,8 @@ def _context(request: HttpRequest, plan: Plan) -> dict:
         {"code": code, "name": names.get(code, code),
          "cells": [next((r for r in items if r.pollutant == p), None) for p in POLLUTANT_CODES]}
         for city, by_code in sorted(coverage.enterprises_by_city(result).items())
-        if city in visible
         for code, items in sorted(by_code.items())
+        if code in visible
     ]  # fmt: skip
     return {
         "plan": plan,
@@ -118,12 +118,7 @@ def coverage_page(request: HttpRequest, code: str) -> HttpResponse:
 def loads_template(request: HttpRequest, code: str) -> HttpResponse:
     """The import sheet, filled with the figures of the enterprises the user may see."""
     get_object_or_404(Plan, code=code)
-    from plantrack.quality.access import cities_for
-
-    cities = [c.pk for c in cities_for(request.user)]
-    figures = EmissionFigure.objects.filter(
-        enterprise__region__in=cities
-    ) | EmissionFigure.objects.filter(enterprise__region__parent__in=cities)
+    figures = EmissionFigure.objects.filter(enterprise__in=loads.enterprises_for(request.user))
     data = loads.template(figures.select_related("enterprise").order_by("enterprise__code", "year"))
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

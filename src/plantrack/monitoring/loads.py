@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -83,6 +84,15 @@ def can_enter_loads(user: AbstractBaseUser | AnonymousUser, enterprise: Enterpri
     if enterprise is None:
         return True
     return Enterprise.objects.filter(region_filter(scope, "region"), pk=enterprise.pk).exists()
+
+
+def enterprises_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Enterprise]:
+    """The enterprises whose figures ``user`` may read: its regions (an enterprise user its
+    own)."""
+    scope = scope_of(user)
+    if scope.role == Role.ENTERPRISE:
+        return Enterprise.objects.filter(code=scope.enterprise_code or "")
+    return Enterprise.objects.filter(region_filter(scope, "region"))
 
 
 @transaction.atomic
