@@ -9,14 +9,16 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 
 from plantrack.accounts.models import Profile, Role
 from plantrack.monitoring import client
+from plantrack.monitoring.commands import queue_command
 from plantrack.monitoring.field_unit import FieldUnit
-from plantrack.monitoring.models import MonitoredSource, SourcePollutant
+from plantrack.monitoring.models import LoggerCommand, MonitoredSource, SourcePollutant
 from plantrack.monitoring.receiver import Receiver, Settings, serve
 from plantrack.regions.loader import load_regions
 from plantrack.regions.models import Region
@@ -68,7 +70,7 @@ def read_frames(sock: socket.socket, count: int, timeout: float = 3.0) -> bytes:
     return data
 
 
-def start_server(settings: Settings) -> RunningServer:
+def start_server(settings: Settings, *, port: int = 0, reuse_port: bool = False) -> RunningServer:
     ready = threading.Event()
     holder: dict[str, object] = {}
     result: list[Receiver] = []
@@ -83,7 +85,10 @@ def start_server(settings: Settings) -> RunningServer:
                 holder["port"] = port
                 ready.set()
 
-            result.append(await serve("127.0.0.1", 0, settings=settings, ready=bound, stop=stop))
+            result.append(
+                await serve("127.0.0.1", port, settings=settings, ready=bound, stop=stop,
+                            reuse_port=reuse_port)
+            )  # fmt: skip
 
         asyncio.run(main())
 
@@ -168,9 +173,28 @@ def start_logger(port: int, unit: FieldUnit, *, wait_for_mn: bool = True) -> Run
 
 
 def _stored(mn: str) -> bool:
+    from django.db import OperationalError
+
     from plantrack.monitoring.models import Reading
 
-    return Reading.objects.filter(source__mn=mn).exists()
+    try:
+        return Reading.objects.filter(source__mn=mn).exists()
+    except OperationalError:  # see ``queue``
+        return False
+
+
+def queue(*args: Any, **kwargs: Any) -> LoggerCommand:
+    """``queue_command`` while a receiver runs. The test database is SQLite in shared-cache
+    memory, where a table another connection is writing fails at once ("database table is
+    locked") instead of waiting as a database file does; so try again."""
+    from django.db import OperationalError
+
+    for _attempt in range(50):
+        try:
+            return queue_command(*args, **kwargs)
+        except OperationalError:
+            time.sleep(0.05)
+    return queue_command(*args, **kwargs)
 
 
 @pytest.fixture

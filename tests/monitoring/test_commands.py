@@ -24,7 +24,7 @@ from plantrack.monitoring.models import (
     SourceChange,
 )
 
-from .conftest import MN, OTHER_MN, PASSWORD, RunningServer, start_logger
+from .conftest import MN, OTHER_MN, PASSWORD, RunningServer, queue, start_logger
 
 
 def unit(**options: object) -> FieldUnit:
@@ -36,7 +36,7 @@ def run(server: RunningServer, user, logger: FieldUnit, cn: str, params=None, **
     connected = start_logger(server.port, logger)
     try:
         source = MonitoredSource.objects.get(mn=MN)
-        command = queue_command(user, source, cn, params or {}, "测试", **settings)
+        command = queue(user, source, cn, params or {}, "测试", **settings)
         return wait_for(command, 10)
     finally:
         connected.close()
@@ -134,7 +134,7 @@ def test_settings_reach_the_logger(command_server, commander) -> None:
             ("1012", {"SystemTime": "20110601120000"}),
             ("2012", {}),
         ]:
-            command = wait_for(queue_command(commander, source, cn, params, "设置"), 10)
+            command = wait_for(queue(commander, source, cn, params, "设置"), 10)
             assert command.status == "executed", (cn, command.detail)
     finally:
         connected.close()
@@ -168,7 +168,7 @@ def test_a_command_for_a_logger_that_is_not_connected_ends_as_not_connected(
     command_server, commander
 ) -> None:
     source = MonitoredSource.objects.get(mn=OTHER_MN)
-    command = queue_command(commander, source, "1011", {}, "测试", connect_wait=1)
+    command = queue(commander, source, "1011", {}, "测试", connect_wait=1)
     command = wait_for(command, 5)
     assert command.status == "not_connected" and command.attempts == 0
     assert statuses(command) == ["queued", "not_connected"]
@@ -180,7 +180,7 @@ def test_a_logger_that_disconnects_before_answering_ends_the_command(
     logger = unit(ignore=10)
     connected = start_logger(command_server.port, logger)
     source = MonitoredSource.objects.get(mn=MN)
-    command = queue_command(commander, source, "1011", {}, "测试", timeout=30)
+    command = queue(commander, source, "1011", {}, "测试", timeout=30)
     deadline = time.monotonic() + 5
     while logger.ignore == 10 and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -263,7 +263,7 @@ def test_garbage_and_odd_answers_under_a_commands_qn_do_not_upset_the_receiver(
     with command_server.connect() as sock:
         sock.sendall(upload)
         assert read_frames(sock, 1) == data_answer(parse(upload))
-        command = queue_command(commander, source, "1011", {}, "测试")
+        command = queue(commander, source, "1011", {}, "测试")
         request = parse(read_frames(sock, 1, timeout=5))
         assert (request.cn, request.qn, request.pw) == ("1011", command.qn, PASSWORD)
         odd = build(qn=request.qn, st="91", cn="9011", pw=PASSWORD, mn=MN, flag=4,
@@ -274,3 +274,33 @@ def test_garbage_and_odd_answers_under_a_commands_qn_do_not_upset_the_receiver(
     again = build(qn="20110601085857002", st="32", cn="2061", pw=PASSWORD, mn=MN, flag=5,
                   cp="DataTime=20110601090000;w01018-Avg=25.5")  # fmt: skip
     assert command_server.exchange(again) == data_answer(parse(again))
+
+
+def test_two_receivers_on_one_port_send_each_command_once(sources, commander) -> None:
+    """SO_REUSEPORT: the kernel hands loggers to either process; only the one holding a
+    logger's connection sends its commands, and each command exactly once."""
+    from plantrack.monitoring.receiver import Settings
+
+    from .conftest import start_server
+
+    settings = Settings(flush_ms=50, command_poll=0.05)
+    first = start_server(settings, reuse_port=True)
+    second = start_server(settings, port=first.port, reuse_port=True)
+    water, other = unit(), FieldUnit(OTHER_MN, "654321")
+    loggers = [start_logger(first.port, water), start_logger(first.port, other)]
+    try:
+        queued = [
+            queue(commander, sources[key], cn, {}, "测试")
+            for key in ("water", "other")
+            for cn in ("1011", "1061", "1063")
+        ]
+        done = [wait_for(c, 10) for c in queued]
+    finally:
+        for logger in loggers:
+            logger.close()
+        first.shutdown()
+        second.shutdown()
+    assert [c.status for c in done] == ["executed"] * 6
+    assert water.log == ["1011", "1061", "1063"] and other.log == ["1011", "1061", "1063"]
+    for command in done:
+        assert statuses(command) == ["queued", "sent", "acknowledged", "executed"]

@@ -13,9 +13,9 @@ import datetime as dt
 import logging
 import os
 import socket
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from plantrack.core.hj212.build import request
@@ -40,23 +40,42 @@ class CommandStore:
 
     def __init__(self, worker: str | None = None) -> None:
         self.worker = worker or worker_name()
+        self.unwritten: list[Change] = []
 
     def sync(self, changes: list[Change], held: Collection[str]) -> list[Claimed]:
-        """Write ``changes``, claim queued commands for ``held`` MNs, expire unclaimed ones."""
-        apply_changes(changes, self.worker)
-        claimed = claim(held, self.worker) if held else []
-        expire_unclaimed(worker=self.worker)
+        """Write ``changes``, claim queued commands for ``held`` MNs, expire unclaimed ones.
+
+        A database that is busy (a locked SQLite file, a dropped PostgreSQL connection) only
+        delays this: the changes not written are kept, in order, for the next call, and
+        nothing is claimed meanwhile."""
+        self.unwritten = apply_changes([*self.unwritten, *changes], self.worker)
+        if self.unwritten:
+            return []
+        try:
+            claimed = claim(held, self.worker) if held else []
+            expire_unclaimed(worker=self.worker)
+        except (OperationalError, InterfaceError) as error:
+            log.warning("hj212 commands: database busy (%s); retrying at the next tick", error)
+            connection.close()
+            return []
         return claimed
 
     def close(self) -> None:
         connection.close()
 
 
-def apply_changes(changes: Iterable[Change], worker: str) -> None:
-    """Write each change with its event; a finished command is never changed again."""
-    for change in changes:
-        with transaction.atomic():
-            _apply(change, worker)
+def apply_changes(changes: list[Change], worker: str) -> list[Change]:
+    """Write each change with its event, in order; return those not written because the
+    database was busy. A finished command is never changed again."""
+    for at, change in enumerate(changes):
+        try:
+            with transaction.atomic():
+                _apply(change, worker)
+        except (OperationalError, InterfaceError) as error:
+            log.warning("hj212 commands: database busy (%s); retrying at the next tick", error)
+            connection.close()
+            return changes[at:]
+    return []
 
 
 def _apply(change: Change, worker: str) -> None:
@@ -104,9 +123,7 @@ def claim(held: Collection[str], worker: str) -> list[Claimed]:
         .order_by("id")[:CLAIM_BATCH]
     )
     out = []
-    for command in queued:
-        if command.source.mn not in held:
-            continue
+    for command in [c for c in queued if c.source.mn in held]:
         try:
             claimed = _claim_one(command, worker, now)
         except Exception:

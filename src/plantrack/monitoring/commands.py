@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.models import User as Account
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -180,14 +180,18 @@ def expire_unclaimed(now: dt.datetime | None = None, worker: str = "") -> int:
 
 
 def wait_for(command: LoggerCommand, seconds: float, poll: float = 0.2) -> LoggerCommand:
-    """Re-read ``command`` until it is finished or ``seconds`` have passed."""
+    """Re-read ``command`` until it is finished or ``seconds`` have passed. A busy database
+    (the receiver writing) is read again at the next poll."""
     end = time.monotonic() + seconds
     while True:
-        command.refresh_from_db()
+        try:
+            command.refresh_from_db()
+            if command.status == CommandStatus.QUEUED:
+                expire_unclaimed()
+        except OperationalError:
+            pass
         if command.finished or time.monotonic() >= end:
             return command
-        if command.status == CommandStatus.QUEUED:
-            expire_unclaimed()
         time.sleep(poll)
 
 

@@ -499,10 +499,16 @@ class Receiver:
             self._lost(flight, at, "接收服务已停止")
         changes, self.changes = self.changes, []
         loop = asyncio.get_running_loop()
-        try:
-            await loop.run_in_executor(self._command_thread, self.commands.sync, changes, [])
-        except Exception:
-            log.exception("hj212: writing the last command changes failed")
+        for _attempt in range(10):  # a busy database delays the last writes a little
+            try:
+                await loop.run_in_executor(self._command_thread, self.commands.sync, changes, [])
+            except Exception:
+                log.exception("hj212: writing the last command changes failed")
+                break
+            changes = []
+            if not getattr(self.commands, "unwritten", None):
+                break
+            await asyncio.sleep(0.2)
         await loop.run_in_executor(self._command_thread, self.commands.close)
         self._command_thread.shutdown()
 

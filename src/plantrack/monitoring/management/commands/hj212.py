@@ -58,6 +58,7 @@ class Command(BaseCommand):
         s.add_argument("--frame-timeout", type=float, default=60.0, help="未完成数据包（秒）")
         s.add_argument("--batch-rows", type=int, default=5000)
         s.add_argument("--flush-ms", type=int, default=200)
+        s.add_argument("--command-poll", type=float, default=1.0, help="领取待发命令的间隔（秒）")
         c = sub.add_parser("send", help="回放数据包或模拟数采仪")
         c.add_argument("--host", default="127.0.0.1")
         c.add_argument("--port", type=int, default=9212)
@@ -154,6 +155,7 @@ class Command(BaseCommand):
             frame_timeout=options["frame_timeout"],
             batch_rows=options["batch_rows"],
             flush_ms=options["flush_ms"],
+            command_poll=options["command_poll"],
         )
 
         async def main() -> None:
@@ -185,7 +187,9 @@ class Command(BaseCommand):
     def serve_workers(self, options: dict[str, Any]) -> None:
         """N processes on one port (SO_REUSEPORT): the kernel spreads connections over them."""
         argv = [sys.argv[0], "hj212", "serve", "--reuse-port", "--workers", "1"]
-        for name in ("host", "port", "idle_timeout", "frame_timeout", "batch_rows", "flush_ms"):
+        names = ("host", "port", "idle_timeout", "frame_timeout", "batch_rows", "flush_ms",
+                 "command_poll")  # fmt: skip
+        for name in names:
             argv += [f"--{name.replace('_', '-')}", str(options[name])]
         children = [subprocess.Popen(argv) for _ in range(options["workers"])]
 
