@@ -8,10 +8,17 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 
-from plantrack.monitoring.models import MonitoredSource, SourcePollutant
+from plantrack.accounts.models import Profile, Role
+from plantrack.monitoring import client
+from plantrack.monitoring.commands import queue_command
+from plantrack.monitoring.field_unit import FieldUnit
+from plantrack.monitoring.models import LoggerCommand, MonitoredSource, SourcePollutant
 from plantrack.monitoring.receiver import Receiver, Settings, serve
 from plantrack.regions.loader import load_regions
 from plantrack.regions.models import Region
@@ -63,7 +70,7 @@ def read_frames(sock: socket.socket, count: int, timeout: float = 3.0) -> bytes:
     return data
 
 
-def start_server(settings: Settings) -> RunningServer:
+def start_server(settings: Settings, *, port: int = 0, reuse_port: bool = False) -> RunningServer:
     ready = threading.Event()
     holder: dict[str, object] = {}
     result: list[Receiver] = []
@@ -78,7 +85,10 @@ def start_server(settings: Settings) -> RunningServer:
                 holder["port"] = port
                 ready.set()
 
-            result.append(await serve("127.0.0.1", 0, settings=settings, ready=bound, stop=stop))
+            result.append(
+                await serve("127.0.0.1", port, settings=settings, ready=bound, stop=stop,
+                            reuse_port=reuse_port)
+            )  # fmt: skip
 
         asyncio.run(main())
 
@@ -120,3 +130,95 @@ def server(sources: dict[str, MonitoredSource]) -> Iterator[RunningServer]:
     running = start_server(Settings(idle_timeout=1.5, frame_timeout=1.0, flush_ms=50))
     yield running
     running.shutdown()
+
+
+@dataclass
+class RunningLogger:
+    """A simulated logger (:func:`client.run_logger`) connected to a receiver, in a thread."""
+
+    unit: FieldUnit
+    loop: asyncio.AbstractEventLoop
+    stop: asyncio.Event
+    thread: threading.Thread
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.stop.set)
+        self.thread.join(10)
+
+
+def start_logger(port: int, unit: FieldUnit, *, wait_for_mn: bool = True) -> RunningLogger:
+    """Connect ``unit`` to the receiver on ``port``; return once its first packet is stored."""
+    ready = threading.Event()
+    holder: dict[str, object] = {}
+
+    def run() -> None:
+        async def main() -> None:
+            holder["loop"] = asyncio.get_running_loop()
+            holder["stop"] = stop = asyncio.Event()
+            ready.set()
+            await client.run_logger("127.0.0.1", port, unit, stop=stop, duration=60)
+
+        asyncio.run(main())
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert ready.wait(5)
+    running = RunningLogger(unit, holder["loop"], holder["stop"], thread)  # type: ignore[arg-type]
+    if wait_for_mn:
+        # The receiver holds the MN from the logger's first accepted packet (answered 9014).
+        deadline = time.monotonic() + 5
+        while not unit.log and time.monotonic() < deadline and not _stored(unit.mn):
+            time.sleep(0.05)
+    return running
+
+
+def _stored(mn: str) -> bool:
+    from django.db import OperationalError
+
+    from plantrack.monitoring.models import Reading
+
+    try:
+        return Reading.objects.filter(source__mn=mn).exists()
+    except OperationalError:  # see ``queue``
+        return False
+
+
+def queue(*args: Any, **kwargs: Any) -> LoggerCommand:
+    """``queue_command`` while a receiver runs. The test database is SQLite in shared-cache
+    memory, where a table another connection is writing fails at once ("database table is
+    locked") instead of waiting as a database file does; so try again."""
+    from django.db import OperationalError
+
+    for _attempt in range(50):
+        try:
+            return queue_command(*args, **kwargs)
+        except OperationalError:
+            time.sleep(0.05)
+    return queue_command(*args, **kwargs)
+
+
+@pytest.fixture
+def commander(transactional_db: None) -> User:
+    """A province administrator (transactional tests start without the demo accounts)."""
+    user = User.objects.create_user("commander", password="pw-commander-1")
+    Profile.objects.create(user=user, role=Role.PROVINCE_ADMIN)
+    return user
+
+
+@pytest.fixture
+def command_server(sources: dict[str, MonitoredSource]) -> Iterator[RunningServer]:
+    running = start_server(Settings(flush_ms=50, command_poll=0.05))
+    yield running
+    running.shutdown()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser test of this package runs after its other tests: once Playwright's sync API
+    has started, this thread has a running event loop and another database connection."""
+    here = Path(__file__).parent
+    mine = [i for i, item in enumerate(items) if here in Path(str(item.fspath)).parents]
+    if not mine:
+        return
+    block = items[mine[0] : mine[-1] + 1]
+    ordered = sorted(block, key=lambda item: item.get_closest_marker("browser") is not None)
+    items[mine[0] : mine[-1] + 1] = ordered

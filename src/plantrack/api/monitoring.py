@@ -1,7 +1,9 @@
 """API: 在线监测（HJ 212）: registered sources, their readings and the receiver's counters.
 
 Mounted at ``/api/monitoring``. Every endpoint reads through ``monitoring.access``: a city user
-sees only its city's sources (404 for another's).
+sees only its city's sources (404 for another's). Commands to a source's logger (HJ 212-2017
+表9 上位机→现场机) are queued through ``monitoring.commands.queue_command``, which checks who
+may send them (403 otherwise) and the parameters (422 naming the parameter).
 """
 
 from __future__ import annotations
@@ -9,10 +11,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from plantrack.monitoring.access import access_source_by_mn, sources_for
+from plantrack.monitoring.commands import (
+    CommandForbidden,
+    CommandRefused,
+    access_command,
+    command_as_dict,
+    commands_for,
+    queue_command,
+)
 from plantrack.monitoring.models import COUNTER_FIELDS
 from plantrack.monitoring.queries import daily_counters, readings_between
 
@@ -163,3 +173,73 @@ def list_counters(request: HttpRequest, mn: str, days: int = 31) -> list[dict]:
         {"day": row.day, **{name: getattr(row, name) for name in COUNTER_FIELDS}}
         for row in daily_counters(source, max(1, min(days, 366)))
     ]
+
+
+class CommandIn(Schema):
+    cn: str
+    parameters: dict[str, str] = {}
+    reason: str
+    timeout: int = 10
+    retries: int = 3
+    exec_timeout: int = 120
+    connect_wait: int = 60
+
+
+class CommandOut(Schema):
+    id: int
+    mn: str
+    cn: str
+    parameters: dict[str, str]
+    qn: str
+    status: str
+    reason: str
+    requested_by: str
+    attempts: int
+    qn_rtn: int | None
+    exe_rtn: int | None
+    returned: list[dict[str, str]]
+    detail: str
+    queued_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+@router.get("/sources/{mn}/commands", response=list[CommandOut], summary="下发给数采仪的命令")
+def list_commands(request: HttpRequest, mn: str, limit: int = 100) -> list[dict]:
+    source = access_source_by_mn(request.user, mn)
+    rows = commands_for(request.user, source).select_related("source")[: max(1, min(limit, 1000))]
+    return [command_as_dict(c) for c in rows]
+
+
+@router.get("/sources/{mn}/commands/{pk}", response=CommandOut, summary="一条命令及其结果")
+def get_command(request: HttpRequest, mn: str, pk: int) -> dict:
+    source = access_source_by_mn(request.user, mn)
+    command = access_command(request.user, source, pk)
+    if command is None:
+        raise HttpError(404, "命令不存在")
+    return command_as_dict(command)
+
+
+@router.post(
+    "/sources/{mn}/commands",
+    response={201: CommandOut},
+    summary="向数采仪下发命令（排队，由持有该 MN 连接的接收进程发送）",
+)
+def create_command(request: HttpRequest, mn: str, payload: CommandIn) -> Status:
+    source = access_source_by_mn(request.user, mn)
+    try:
+        command = queue_command(
+            request.user,  # type: ignore[arg-type]
+            source,
+            payload.cn,
+            payload.parameters,
+            payload.reason,
+            timeout=payload.timeout,
+            retries=payload.retries,
+            exec_timeout=payload.exec_timeout,
+            connect_wait=payload.connect_wait,
+        )
+    except CommandForbidden as error:
+        raise HttpError(403, str(error)) from None
+    except CommandRefused as error:
+        raise HttpError(422, str(error)) from None
+    return Status(201, command_as_dict(command))

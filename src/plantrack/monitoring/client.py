@@ -4,6 +4,10 @@ Simulated loggers send minute data (2051, HJ 212-2017 表9) for four flue-gas po
 Flag=5 (2017, answer required) or, with ``version="2005"``, 2005-style packets (2005 codes,
 14-digit MN, no Flag, hence no answer). Frames are built before the clock starts so the
 client's own CPU goes to sending, not to building.
+
+:func:`run_logger` is one logger that stays connected and answers the host's requests
+(:class:`~plantrack.monitoring.field_unit.FieldUnit`): the other end of ``plantrack hj212
+command``. The simulated loggers of :func:`simulate` answer requests the same way.
 """
 
 from __future__ import annotations
@@ -14,8 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Final
 
-from plantrack.core.hj212 import BEIJING, CpValue, build
+from plantrack.core.hj212 import BEIJING, CpValue, FrameError, StreamDecoder, build, parse
+
+from .field_unit import FieldUnit
 
 _POLLUTANTS_2017 = (("a21026", "35.2"), ("a21002", "80.1"), ("a34013", "8.5"), ("a19001", "9.8"))
 _POLLUTANTS_2005 = (("02", "35.2"), ("03", "80.1"), ("01", "8.5"), ("S01", "9.8"))
@@ -45,6 +52,23 @@ def minute_frame(
         return build(st="31", cn="2051", mn=mn, pw=password, cp=groups)
     qn = f"{at:%Y%m%d%H%M%S}{minute % 1000:03d}"
     return build(qn=qn, st="31", cn="2051", mn=mn, pw=password, flag=5 if answer else 4, cp=groups)
+
+
+_HISTORY_POLLUTANTS: Final = {code: Decimal(base) for code, base in _POLLUTANTS_2017[:3]}
+
+
+def _answer_requests(unit: FieldUnit, item: bytes | FrameError) -> list[bytes] | None:
+    """What ``unit`` sends back for a received frame; None when it is an answer to an upload
+    (9013/9014). A frame that does not parse is dropped, as a logger would."""
+    if isinstance(item, FrameError):
+        return []
+    try:
+        packet = parse(item)
+    except FrameError:
+        return []
+    if packet.cn in ("9013", "9014"):
+        return None
+    return unit.handle(packet)
 
 
 @dataclass
@@ -129,7 +153,7 @@ async def simulate(
     per_logger_gap = loggers / rate if rate else 0.0
     deadline = time.perf_counter() + duration
 
-    async def run(frames: list[bytes]) -> None:
+    async def run(mn: str, password: str, frames: list[bytes]) -> None:
         try:
             reader, writer = await asyncio.open_connection(host, port)
         except OSError:
@@ -139,14 +163,29 @@ async def simulate(
         acked = 0
         sent = 0
 
+        unit = FieldUnit(mn, password, st="31", pollutants=_HISTORY_POLLUTANTS)
+        decoder = StreamDecoder()
+
         async def read_answers() -> None:
             nonlocal acked
             while True:
                 chunk = await reader.read(65536)
                 if not chunk:
                     return
-                acked += chunk.count(b"\r\n")
-                result.answers += chunk.count(b"\r\n")
+                count = chunk.count(b"\r\n")
+                whole = not decoder.buffered and chunk.endswith(b"\r\n")
+                if whole and count == chunk.count(b"ST=91;CN=901"):
+                    # Whole answers only (the usual case): counted without parsing them.
+                    acked += count
+                    result.answers += count
+                    continue
+                for item in decoder.feed(chunk):
+                    answers = _answer_requests(unit, item)
+                    if answers is None:
+                        acked += 1
+                        result.answers += 1
+                    elif answers:
+                        writer.write(b"".join(answers))
 
         reading = asyncio.create_task(read_answers())
         try:
@@ -171,6 +210,50 @@ async def simulate(
             writer.close()
 
     started = time.perf_counter()
-    await asyncio.gather(*(run(frames) for frames in built))
+    await asyncio.gather(
+        *(run(mn, pw, frames) for (mn, pw), frames in zip(logins, built, strict=False))
+    )
     result.seconds = time.perf_counter() - started
+    return result
+
+
+async def run_logger(
+    host: str,
+    port: int,
+    unit: FieldUnit,
+    *,
+    stop: asyncio.Event | None = None,
+    duration: float = 3600.0,
+    first_minute: int = 0,
+) -> Result:
+    """One logger: connect, upload one minute packet (so the receiver knows its MN), then
+    answer the host's requests until ``stop`` is set, the server closes, or ``duration``."""
+    result = Result(connections=1)
+    reader, writer = await asyncio.open_connection(host, port)
+    writer.write(minute_frame(unit.mn, first_minute, password=unit.password))
+    result.sent += 1
+    decoder = StreamDecoder()
+    stop = stop or asyncio.Event()
+    started = time.perf_counter()
+    end = time.monotonic() + duration
+    try:
+        while not stop.is_set() and time.monotonic() < end:
+            try:
+                chunk = await asyncio.wait_for(reader.read(65536), 0.1)
+            except TimeoutError:
+                continue
+            if not chunk:
+                break
+            for item in decoder.feed(chunk):
+                answers = _answer_requests(unit, item)
+                if answers is None:
+                    result.answers += 1
+                elif answers:
+                    writer.write(b"".join(answers))
+                    result.sent += len(answers)
+                    result.received.append(item if isinstance(item, bytes) else b"")
+            await writer.drain()
+    finally:
+        writer.close()
+        result.seconds = time.perf_counter() - started
     return result

@@ -9,6 +9,10 @@ receiver does. Figures are a pure function of the seed and the cell (no shared r
 with gaps (transmission failures), maintenance flags and a few exceedances, so the quality
 computations have something to find. Rerunning adds nothing already there.
 
+:func:`register_loads` gives each city's demo enterprises 2010 环境统计 emissions (the pollution
+load of target V00-27), and registers two more enterprises per city without online monitoring
+(a paper mill and a chemical works), so the coverage of the load is below 100 %.
+
 Limits are those of the cited standards as the demo's assumptions, not any enterprise's permit.
 """
 
@@ -23,7 +27,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from plantrack.core.hj212 import BEIJING, CpValue, build, parse
-from plantrack.enterprises.models import Enterprise
+from plantrack.enterprises.models import EmissionFigure, Enterprise
 from plantrack.plans.models import Target
 from plantrack.regions.models import Level, Region
 
@@ -101,12 +105,14 @@ class DemoResult:
     sources_created: int = 0
     packets: int = 0
     readings: int = 0
+    loads_created: int = 0
     lines_: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         return [
             f"在线监测（{DEMO_LABEL}）：新登记监测点 {self.sources_created}，"
-            f"解析数据包 {self.packets}，写入数据 {self.readings}"
+            f"解析数据包 {self.packets}，写入数据 {self.readings}，"
+            f"环境统计排放量 {self.loads_created}"
         ]
 
 
@@ -219,12 +225,54 @@ def _group(spec: _Spec, value: float, flag: str, outlet: bool) -> dict[str, CpVa
     return group
 
 
+# The 2010 环境统计 year of the demo loads, and each demo enterprise's emissions (t/a) as
+# (low, high) per pollutant: kind digit 1 the power plant, 2 the dye works (both monitored),
+# 5 a paper mill and 6 a chemical works (registered, without online monitoring).
+LOAD_YEAR = 2010
+_LOADS = {
+    "1": {"so2": (800, 3000), "nox": (1200, 4000)},
+    "2": {"cod": (300, 1200), "nh3n": (20, 80)},
+    "5": {"cod": (30, 160), "nh3n": (2, 9)},
+    "6": {"so2": (40, 260), "nox": (30, 200), "cod": (10, 60), "nh3n": (1, 5)},
+}
+_UNMONITORED = {"5": ("演示造纸有限公司", "造纸"), "6": ("演示化工有限公司", "化工")}
+
+
+@transaction.atomic
+def register_loads() -> int:
+    """The demo enterprises' 2010 emissions (idempotent: existing figures are left alone)."""
+    created = 0
+    for city in Region.objects.filter(level=Level.CITY, code__startswith="33").order_by("code"):
+        county = city.children.order_by("code").first() or city
+        for kind, ranges in _LOADS.items():
+            code = f"91{city.code}DEMO{kind}0001"[:18]
+            enterprise = Enterprise.objects.filter(code=code).first()
+            if enterprise is None and kind in _UNMONITORED:
+                name, industry = _UNMONITORED[kind]
+                enterprise = Enterprise.objects.create(
+                    code=code, name=f"{city.name}{name}（{DEMO_LABEL}）", region=county,
+                    industry=industry,
+                )  # fmt: skip
+            if enterprise is None:
+                continue
+            for pollutant, (low, high) in ranges.items():
+                amount = Decimal(round(low + (high - low) * _unit("load", code, pollutant), 1))
+                _, made = EmissionFigure.objects.get_or_create(
+                    enterprise=enterprise, year=LOAD_YEAR, pollutant=pollutant,
+                    defaults={"amount": amount, "is_demo": True,
+                              "source": f"环境统计（{DEMO_LABEL}）"},
+                )  # fmt: skip
+                created += made
+    return created
+
+
 def generate_demo(
     *, start: dt.date = dt.date(2011, 6, 1), days: int = 30, plan_code: str = "zhejiang-2011"
 ) -> DemoResult:
     """Register the demo sources and, with ``days``, store their readings from ``start``."""
     result = DemoResult()
     result.sources_created = len(register_sources(plan_code))
+    result.loads_created = register_loads()
     if days <= 0:
         return result
     begin = dt.datetime(start.year, start.month, start.day, tzinfo=BEIJING)

@@ -26,6 +26,12 @@ classes from them):
   serves reads by source, pollutant and time range.
 - ``ReceiverEvent``: the log of refused or deviating packets and dropped connections (time,
   peer, MN if known, kind, reason, an excerpt of the bytes).
+- ``LoggerCommand``: a request the platform sends to a source's logger (上位机 → 现场机,
+  HJ 212-2017 表9: 1000-1072, 2011-2061, 3011-3019), queued by a user with a reason, claimed
+  by the receiver process holding that MN's connection, matched by QN to the logger's 9011
+  (``qn_rtn``), data (``returned``) and 9012 (``exe_rtn``). ``CommandEvent`` logs each status
+  change (who or which receiver, when, detail); ``SourceChange`` audits changes a command made
+  to the registry (a new password after 1072).
 - ``ReceiverCounter``: per MN and day (Beijing date), counts of frames accepted, malformed,
   wrong CRC, wrong length, oversized, unknown MN, wrong password, duplicates, deviations,
   timeouts and readings stored; ``source`` is set when the MN is registered (frames that could
@@ -34,7 +40,9 @@ classes from them):
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plantrack.core.hj212 import System
@@ -303,3 +311,153 @@ class ReceiverCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mn or '-'} {self.day}"
+
+
+class CommandStatus(models.TextChoices):
+    QUEUED = "queued", _("排队待发")
+    SENT = "sent", _("已下发")
+    ACKNOWLEDGED = "acknowledged", _("数采仪已应答")
+    REFUSED = "refused", _("数采仪拒绝")
+    EXECUTED = "executed", _("执行成功")
+    FAILED = "failed", _("执行失败")
+    TIMED_OUT = "timed_out", _("超时")
+    NOT_CONNECTED = "not_connected", _("数采仪未连接")
+
+
+# A command in one of these is finished; nothing changes it any more. ACKNOWLEDGED also ends
+# 2011/2021 (their uploads run until 2012/2022), so ``finished_at`` is what says it is over.
+FINISHED = frozenset(
+    {
+        CommandStatus.REFUSED,
+        CommandStatus.EXECUTED,
+        CommandStatus.FAILED,
+        CommandStatus.TIMED_OUT,
+        CommandStatus.NOT_CONNECTED,
+    }
+)
+
+
+class LoggerCommand(models.Model):
+    """A request sent by PlanTrack (上位机) to a source's data logger (现场机), HJ 212-2017 §6.1.
+
+    ``timeout`` and ``retries`` are the standard's 超时时间 and 重发次数 (表1: 10 s and 3 over
+    GPRS): a request not answered by 9011 within ``timeout`` seconds is sent again, at most
+    ``retries`` times. After the 9011, the data and 9012 must come within ``exec_timeout``
+    seconds of the last packet (calibration and history uploads take longer than an answer).
+    A queued command no receiver holds a connection for by ``connect_by`` ends as not
+    connected. ``returned`` holds the CP fields of the data the logger sent back, per packet.
+    """
+
+    source = models.ForeignKey(
+        MonitoredSource,
+        verbose_name=_("监测点"),
+        on_delete=models.PROTECT,
+        related_name="commands",
+    )
+    cn = models.CharField(_("命令编码 CN"), max_length=4)
+    parameters = models.JSONField(_("参数"), default=dict, blank=True)
+    qn = models.CharField(_("请求编码 QN"), max_length=20)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=CommandStatus.choices, default=CommandStatus.QUEUED
+    )
+    reason = models.CharField(_("理由"), max_length=300)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("下发人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    timeout = models.PositiveSmallIntegerField(_("应答超时（秒）"), default=10)
+    retries = models.PositiveSmallIntegerField(_("重发次数"), default=3)
+    exec_timeout = models.PositiveIntegerField(_("执行超时（秒）"), default=120)
+    connect_by = models.DateTimeField(_("等待连接至"))
+    attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
+    qn_rtn = models.SmallIntegerField(_("请求应答 QnRtn"), null=True, blank=True)
+    exe_rtn = models.SmallIntegerField(_("执行结果 ExeRtn"), null=True, blank=True)
+    returned = models.JSONField(_("返回数据"), default=list, blank=True)
+    detail = models.CharField(_("说明"), max_length=300, blank=True)
+    worker = models.CharField(_("接收进程"), max_length=80, blank=True)
+    queued_at = models.DateTimeField(_("下发时间"), default=timezone.now)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("应答时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("远程命令")
+        verbose_name_plural = _("远程命令")
+        ordering = ["-queued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "qn"], name="monitoring_command_qn_once")
+        ]
+        indexes = [models.Index(fields=["status", "connect_by"], name="monitoring_command_todo")]
+
+    def __str__(self) -> str:
+        return f"{self.source.mn} CN={self.cn} QN={self.qn} {self.status}"
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+
+class CommandEvent(models.Model):
+    """One status change of a command: by a user (queued) or by a receiver process."""
+
+    command = models.ForeignKey(
+        LoggerCommand, verbose_name=_("远程命令"), on_delete=models.CASCADE, related_name="events"
+    )
+    time = models.DateTimeField(_("时间"), default=timezone.now)
+    status = models.CharField(_("状态"), max_length=16, choices=CommandStatus.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    worker = models.CharField(_("接收进程"), max_length=80, blank=True)
+    detail = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("命令记录")
+        verbose_name_plural = _("命令记录")
+        ordering = ["command", "time", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.command_id} {self.status} @ {self.time:%Y-%m-%d %H:%M:%S}"
+
+
+class SourceChange(models.Model):
+    """A change to a registered source (who, when, old, new, why), e.g. the password a logger
+    took from an executed 1072 command."""
+
+    source = models.ForeignKey(
+        MonitoredSource, verbose_name=_("监测点"), on_delete=models.CASCADE, related_name="changes"
+    )
+    field = models.CharField(_("字段"), max_length=40)
+    old = models.CharField(_("原值"), max_length=200, blank=True)
+    new = models.CharField(_("新值"), max_length=200, blank=True)
+    reason = models.CharField(_("理由"), max_length=300)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("修改时间"), default=timezone.now)
+    command = models.ForeignKey(
+        LoggerCommand,
+        verbose_name=_("远程命令"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("监测点变更")
+        verbose_name_plural = _("监测点变更")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source.mn} {self.field} @ {self.changed_at:%Y-%m-%d %H:%M}"

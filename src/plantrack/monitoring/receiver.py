@@ -20,6 +20,15 @@ Declared rules beyond the parser's :class:`~plantrack.core.hj212.Rules`:
   source registered meanwhile is accepted with its first packet;
 - a connection silent for ``idle_timeout`` seconds, or holding an unfinished frame for
   ``frame_timeout`` seconds (a slow or half-open peer), is closed and logged.
+
+Host commands (上位机 → 现场机, HJ 212-2017 §6.1): every ``command_poll`` seconds the receiver
+hands the changes of its commands in flight to its command store (in one thread of its own)
+and claims the queued commands of the MNs whose connections it holds (an MN is held from its
+first accepted packet on a connection). It writes each request, matches the logger's 9011,
+data and 9012 by (MN, QN) (:class:`~plantrack.monitoring.dispatch.Inflight`), resends an
+unanswered request after ``timeout`` seconds up to ``retries`` times, and times it out.
+Data sent in answer to a request is stored like any upload, but not refused as a repeated QN:
+every packet of a history answer carries the request's QN.
 """
 
 from __future__ import annotations
@@ -31,10 +40,11 @@ import re
 import socket
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Collection, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from plantrack.core.hj212 import (
     BEIJING,
@@ -49,8 +59,9 @@ from plantrack.core.hj212 import (
     respond,
 )
 
+from .dispatch import Change, Claimed, Inflight
 from .ingest import STORED_COMMANDS, NoDataTime, reading_rows
-from .models import COUNTER_FIELDS, EventKind
+from .models import COUNTER_FIELDS, CommandStatus, EventKind
 from .store import CounterKey, EventRow, ReadingRow, SourceInfo, Writer
 
 log = logging.getLogger(__name__)
@@ -83,7 +94,18 @@ class Settings:
     events_per_minute: int = 20
     registry_refresh: float = 30.0
     unknown_retry: float = 10.0
+    command_poll: float = 1.0
     rules: Rules = DEFAULT_RULES
+
+
+class CommandSync(Protocol):
+    """The database side of host commands (:class:`~.command_store.CommandStore`)."""
+
+    worker: str
+
+    def sync(self, changes: list[Change], held: Collection[str]) -> list[Claimed]: ...
+
+    def close(self) -> None: ...
 
 
 def excerpt(data: bytes, limit: int = 120) -> str:
@@ -103,6 +125,7 @@ class Receiver:
         *,
         load_registry: Callable[[], dict[str, SourceInfo]] | None = None,
         find_source: Callable[[str], SourceInfo | None] | None = None,
+        commands: CommandSync | None = None,
     ) -> None:
         self.registry = registry
         self.writer = writer
@@ -123,6 +146,16 @@ class Receiver:
         self._ticker: asyncio.Task[None] | None = None
         self._refreshing = False
         self._last_refresh = time.monotonic()
+        # Host commands: the connection holding each MN, commands in flight by (MN, QN), and
+        # the changes not yet written. One thread does their database work, in order.
+        self.commands = commands
+        self.by_mn: dict[str, Connection] = {}
+        self.inflight: dict[tuple[str, str], Inflight] = {}
+        self.changes: list[Change] = []
+        self._command_thread = (
+            ThreadPoolExecutor(1, thread_name_prefix="hj212-commands") if commands else None
+        )
+        self._syncing: asyncio.Task[None] | None = None
 
     # -- serving --------------------------------------------------------------------------
 
@@ -146,14 +179,19 @@ class Receiver:
             self._ticker.cancel()
         await asyncio.sleep(0)
         self.flush(everything=True)
+        await self._stop_commands()
 
     async def _tick(self) -> None:
-        step = self.settings.flush_ms / 1000
-        last_slow = last_minute = time.monotonic()
+        step = min(self.settings.flush_ms / 1000, self.settings.command_poll)
+        last_slow = last_minute = last_poll = time.monotonic()
         while True:
             await asyncio.sleep(step)
             self.flush()
             now = time.monotonic()
+            if self.commands is not None and now - last_poll >= self.settings.command_poll:
+                last_poll = now
+                self._commands_due(now)
+                self._start_sync()
             if now - last_slow >= 1.0:
                 last_slow = now
                 self.day = datetime.now(BEIJING).date().isoformat()
@@ -293,6 +331,8 @@ class Receiver:
             self.log(conn, EventKind.WRONG_PASSWORD, mn, f"PW {pw!r} does not match", frame)
             return
         conn.mn = mn
+        if self.by_mn.get(mn) is not conn:
+            self.by_mn[mn] = conn  # the newest connection of an MN is where commands go
         if packet.deviations:
             self.count(mn, "deviations", info.id)
             detail = "; ".join(f"{d.kind} {d.field}: {d.detail}" for d in packet.deviations)
@@ -337,6 +377,11 @@ class Receiver:
 
     def _accept(self, conn: Connection, packet: Packet, info: SourceInfo, frame: bytes) -> None:
         mn = packet.mn
+        if self.inflight and packet.qn:
+            flight = self.inflight.get((mn, packet.qn))
+            if flight is not None:
+                self._command_reply(conn, flight, packet, info, frame)
+                return
         if packet.cn not in STORED_COMMANDS:
             self.count(mn, "frames_ok", info.id)
             return
@@ -357,11 +402,115 @@ class Receiver:
             self.count(mn, "malformed", info.id)
             self.log(conn, EventKind.MALFORMED, mn, str(error), frame)
             return
+        self._store(rows, mn, info)
+
+    def _store(self, rows: list[ReadingRow], mn: str, info: SourceInfo) -> None:
         self.rows += rows
         self.count(mn, "frames_ok", info.id)
         self.count(mn, "readings", info.id, len(rows))
         if len(self.rows) >= self.settings.batch_rows:
             self.flush()
+
+    # -- host commands --------------------------------------------------------------------
+
+    def _command_reply(
+        self, conn: Connection, flight: Inflight, packet: Packet, info: SourceInfo, frame: bytes
+    ) -> None:
+        """A packet under the QN of a command in flight: its answer, or data it asked for."""
+        mn = packet.mn
+        change = flight.answer(packet, time.monotonic(), datetime.now(UTC))
+        if packet.cn in STORED_COMMANDS and packet.cn == flight.spec.reply_cn:
+            try:
+                rows = reading_rows(packet, info.id, datetime.now(UTC))
+            except NoDataTime as error:
+                self.count(mn, "malformed", info.id)
+                self.log(conn, EventKind.MALFORMED, mn, str(error), frame)
+            else:
+                self._store(rows, mn, info)
+        else:
+            self.count(mn, "frames_ok", info.id)
+        if change is not None:
+            self._record(flight, change)
+            if change.new_password:
+                # The logger's next packets carry the new password (1072).
+                self.registry[mn] = SourceInfo(info.id, change.new_password, info.active)
+
+    def _record(self, flight: Inflight, change: Change) -> None:
+        self.changes.append(change)
+        if change.final:
+            self.inflight.pop(flight.key, None)
+
+    def _commands_due(self, now: float) -> None:
+        at = datetime.now(UTC)
+        for flight in list(self.inflight.values()):
+            if flight.conn.transport.is_closing():
+                self._lost(flight, at, "连接已断开")
+                continue
+            change = flight.due(now, at)
+            if change is not None:
+                self._record(flight, change)
+
+    def _lost(self, flight: Inflight, at: datetime, why: str) -> None:
+        flight.state = CommandStatus.NOT_CONNECTED
+        change = Change(
+            flight.claimed.id, CommandStatus.NOT_CONNECTED, at, why, qn_rtn=flight.qn_rtn,
+            returned=flight.returned, final=True,
+        )  # fmt: skip
+        self._record(flight, change)
+
+    def _start_sync(self) -> None:
+        if self._syncing is None or self._syncing.done():
+            self._syncing = asyncio.get_running_loop().create_task(self._sync())
+
+    async def _sync(self) -> None:
+        """Write the changes, claim the commands of the MNs held here, send them."""
+        assert self.commands is not None
+        changes, self.changes = self.changes, []
+        held = [mn for mn, conn in self.by_mn.items() if not conn.transport.is_closing()]
+        loop = asyncio.get_running_loop()
+        try:
+            claimed = await loop.run_in_executor(
+                self._command_thread, self.commands.sync, changes, held
+            )
+        except Exception:
+            log.exception("hj212: command sync failed; retrying at the next tick")
+            self.changes[:0] = changes  # changes are idempotent: written again next time
+            return
+        for command in claimed:
+            self._send(command)
+
+    def _send(self, command: Claimed) -> None:
+        conn = self.by_mn.get(command.mn)
+        flight = Inflight(command, conn, time.monotonic() + command.timeout)
+        if conn is None or conn.transport.is_closing():
+            self._lost(flight, datetime.now(UTC), "发送前连接已断开")
+            return
+        self.inflight[flight.key] = flight
+        conn.transport.write(command.frame)
+
+    async def _stop_commands(self) -> None:
+        """Commands still in flight end as not connected; the last changes are written."""
+        if self.commands is None or self._command_thread is None:
+            return
+        if self._syncing is not None:
+            await asyncio.gather(self._syncing, return_exceptions=True)
+        at = datetime.now(UTC)
+        for flight in list(self.inflight.values()):
+            self._lost(flight, at, "接收服务已停止")
+        changes, self.changes = self.changes, []
+        loop = asyncio.get_running_loop()
+        for _attempt in range(10):  # a busy database delays the last writes a little
+            try:
+                await loop.run_in_executor(self._command_thread, self.commands.sync, changes, [])
+            except Exception:
+                log.exception("hj212: writing the last command changes failed")
+                break
+            changes = []
+            if not getattr(self.commands, "unwritten", None):
+                break
+            await asyncio.sleep(0.2)
+        await loop.run_in_executor(self._command_thread, self.commands.close)
+        self._command_thread.shutdown()
 
 
 class Connection(asyncio.Protocol):
@@ -393,7 +542,10 @@ class Connection(asyncio.Protocol):
             transport.pause_reading()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self.receiver.connections.discard(self)
+        receiver = self.receiver
+        receiver.connections.discard(self)
+        if receiver.by_mn.get(self.mn) is self:
+            del receiver.by_mn[self.mn]
 
     def data_received(self, data: bytes) -> None:
         now = time.monotonic()
@@ -467,6 +619,7 @@ async def serve(
     stop: asyncio.Event | None = None,
 ) -> Receiver:
     """Run a receiver until ``stop`` is set; flush and return it (for its statistics)."""
+    from .command_store import CommandStore
     from .store import find_source_off_loop, load_registry_off_loop
 
     writer = Writer()
@@ -478,6 +631,7 @@ async def serve(
         settings,
         load_registry=load_registry_off_loop,
         find_source=find_source_off_loop,
+        commands=CommandStore(),
     )
     bound = await receiver.start(host, port, reuse_port=reuse_port)
     if ready is not None:

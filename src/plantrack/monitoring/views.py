@@ -1,5 +1,6 @@
 """Monitoring pages: the registered sources, one source (counters, latest readings, pollutants
-and limits), and the receiver's refusal log. Every page reads through ``access``."""
+and limits, commands to its logger), and the receiver's refusal log. Every page reads through
+``access``; commands are queued through ``commands.queue_command``."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from collections import defaultdict
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
 from plantrack.accounts.access import scope_of
 from plantrack.plans.models import Plan
 
 from .access import access_source_by_mn, events_for, sources_for
-from .models import EventKind
+from .commands import CommandRefused, can_command, commands_for, expire_unclaimed, queue_command
+from .forms import CommandForm
+from .models import EventKind, MonitoredSource
 from .queries import counter_totals, daily_counters, latest_readings
 
 
@@ -61,8 +65,46 @@ def source_detail(request: HttpRequest, code: str, mn: str) -> HttpResponse:
             "days": daily_counters(source),
             "events": events_for(request.user).filter(source=source)[:50],
             "targets": source.targets.filter(plan=plan),
+            **_commands_context(request, source, CommandForm()),
         },
     )
+
+
+def _commands_context(request: HttpRequest, source: MonitoredSource, form: CommandForm) -> dict:
+    expire_unclaimed()  # so a command does not stay queued when no receiver runs
+    history = list(commands_for(request.user, source)[:50])
+    return {
+        "commands": history,
+        "command_form": form if can_command(request.user, source) else None,
+        "polling": any(not c.finished for c in history),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_commands(request: HttpRequest, code: str, mn: str) -> HttpResponse:
+    """The command history of a source (htmx fragment); POST queues a command."""
+    plan = _plan(code)
+    source = access_source_by_mn(request.user, mn)
+    form = CommandForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not can_command(request.user, source):
+            return HttpResponse("无权向该监测点的数采仪下发命令", status=403)
+        if form.is_valid():
+            try:
+                queue_command(request.user, source, form.cleaned_data["cn"],  # type: ignore[arg-type]
+                              form.parameters(), form.cleaned_data["reason"])  # fmt: skip
+            except CommandRefused as error:
+                form.add_error(error.field if error.field in form.fields else None, str(error))
+            else:
+                if not request.headers.get("HX-Request"):
+                    return redirect("monitoring-source", code, mn)
+                form = CommandForm()
+        if form.errors:
+            status = 422
+    context = {"plan": plan, "source": source, **_commands_context(request, source, form)}
+    return render(request, "monitoring/_commands.html", context, status=status)
 
 
 @login_required

@@ -17,12 +17,19 @@ How a value is written depends on the unit's submission (one per city and period
 - submitted (in approval): left alone, so an approver never sees figures change under them.
 A city without data for a pair (no outlet, no sample, no valid air day, no classed section)
 gets nothing written for it: zero would overwrite what it reported by hand.
+
+The pollution load covered by online monitoring (V00-27: ``pollution_load`` and
+``monitored_pollution_load``, 等标污染负荷) comes from ``monitoring.coverage``: the city's
+enterprises' 环境统计 emissions, and the part of those whose outlets transmitted in the report
+period to date. A city without emission figures keeps what it reports by hand.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -59,6 +66,8 @@ PUBLISHED_ELEMENTS: dict[str, Published] = {
     "good_air_days": Published("air_good_days", True, "air"),
     "function_zone_sections": Published("sections", False, "water"),
     "function_zone_sections_compliant": Published("sections_compliant", False, "water"),
+    "pollution_load": Published("pollution_load", False, "load"),
+    "monitored_pollution_load": Published("monitored_pollution_load", False, "load"),
 }
 
 # The count that says a group has data (its denominator).
@@ -90,14 +99,22 @@ def months_to_date(period: Period, month: Month) -> list[Month]:
     return [Month(month.year, m) for m in range(first, month.month + 1)]
 
 
-def values_for(city: Region, months: list[Month], elements: Iterable[str]) -> dict[str, str]:
-    """The element values of one city over the months (the last month is ``months[-1]``)."""
+def values_for(
+    city: Region, months: list[Month], elements: Iterable[str], cache: dict[Any, Any] | None = None
+) -> dict[str, str]:
+    """The element values of one city over the months (the last month is ``months[-1]``).
+    ``cache`` keeps the load coverage of a window across the cities of one publication."""
     from .queries import city_figures
 
+    elements = list(elements)
+    loads = [code for code in elements if PUBLISHED_ELEMENTS[code].group == "load"]
+    out = _load_values(city, months, loads, {} if cache is None else cache) if loads else {}
+    elements = [code for code in elements if code not in loads]
+    if not elements:
+        return out
     sources = MonitoredSource.objects.all()
     samples = SupervisorySample.objects.all()
     per_month = [city_figures([city], sources, samples, m)[0] for m in months]
-    out = {}
     for code in elements:
         spec = PUBLISHED_ELEMENTS[code]
         if spec.flow:
@@ -109,6 +126,20 @@ def values_for(city: Region, months: list[Month], elements: Iterable[str]) -> di
         if present:
             out[code] = str(value)
     return out
+
+
+def _load_values(
+    city: Region, months: list[Month], codes: list[str], cache: dict[Any, Any]
+) -> dict[str, str]:
+    from plantrack.monitoring.coverage import city_loads, report
+
+    window = (months[0].start, months[-1].end)
+    if window not in cache:
+        cache[window] = report(*window)
+    figures = city_loads(cache[window], city.code)
+    return {
+        code: f"{figures[code].quantize(Decimal('0.0001')):f}" for code in codes if code in figures
+    }
 
 
 @dataclass
@@ -172,8 +203,9 @@ def publish(plan: Plan, month: Month, user: User) -> Publication:
             continue
         months = months_to_date(period, month)
         submissions = {s.region_id: s for s in actions.open_period(data_set, period)}
+        cache: dict[Any, Any] = {}
         for city in Region.objects.filter(pk__in=list(submissions)).order_by("code"):
-            values = values_for(city, months, codes)
+            values = values_for(city, months, codes, cache)
             outcome = Outcome(city.name, data_set.code, str(period), "skipped", values)
             if not values:
                 outcome.note = "无监测数据"

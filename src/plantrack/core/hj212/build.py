@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Final, Literal
 
 from plantrack.core.hj212.codes import (
     FIELD_NOTICES,
     FIELD_UPLOADS,
     HOST_NOTICES,
     HOST_REQUESTS,
+    MIN_INTERVALS,
+    REQUESTS,
     Command,
     ExeRtn,
     QnRtn,
     System,
+    is_2017_shape,
 )
 from plantrack.core.hj212.crc import crc
 from plantrack.core.hj212.packet import BEIJING, MAX_SEGMENT, Packet
@@ -28,6 +31,11 @@ __all__ = [
     "format_cp",
     "notice_answer",
     "request_answer",
+    "RequestError",
+    "reply_data",
+    "request",
+    "request_parameters",
+    "request_qn",
     "respond",
     "wrap",
 ]
@@ -163,3 +171,143 @@ def respond(packet: Packet, *, side: Side = "host") -> bytes | None:
     if cn in HOST_REQUESTS:
         return request_answer(packet)
     return None
+
+
+# -- host requests (上位机 → 现场机) ------------------------------------------------------------
+
+
+class RequestError(ValueError):
+    """A request PlanTrack will not send; ``field`` names the parameter (or ``CN``)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}：{message}")
+        self.field = field
+
+
+# The longest BeginTime-EndTime window of a history request. Not from the standard: a logger
+# answers with one packet per interval, and a month of hours (744 packets) is what one request
+# should cost a wireless link.
+MAX_WINDOW: Final = {
+    "2031": timedelta(days=366),
+    "2041": timedelta(days=366),
+    "2051": timedelta(days=1),
+    "2061": timedelta(days=31),
+}
+
+
+def request_parameters(cn: str, given: Mapping[str, str]) -> dict[str, str]:
+    """Check the CP parameters of request ``cn`` (表4 types and ranges); return them as the
+    text the request carries (times as YYYYMMDDhhmmss, Beijing time). Raises
+    :class:`RequestError` naming the first wrong parameter."""
+    spec = REQUESTS.get(cn)
+    if spec is None:
+        raise RequestError("CN", f"{cn} 不是可下发的请求命令（可用：{'、'.join(REQUESTS)}）")
+    unknown = sorted(set(given) - set(spec.parameters))
+    if unknown:
+        allowed = "、".join(spec.parameters) or "无"
+        raise RequestError(unknown[0], f"{cn} 不带此参数（可带：{allowed}）")
+    missing = [name for name in spec.required if not str(given.get(name, "")).strip()]
+    if missing:
+        raise RequestError(missing[0], f"{cn} 必须给出此参数")
+    out = {
+        name: _parameter(name, str(given[name]).strip())
+        for name in spec.parameters
+        if str(given.get(name, "")).strip()
+    }
+    if "BeginTime" in out:
+        begin, end = _time_of(out["BeginTime"]), _time_of(out["EndTime"])
+        if begin > end:
+            raise RequestError("EndTime", "不能早于 BeginTime")
+        if end - begin > MAX_WINDOW[cn]:
+            raise RequestError("EndTime", f"{cn} 一次最多提取 {MAX_WINDOW[cn].days or 1} 天")
+    return out
+
+
+def _parameter(name: str, text: str) -> str:
+    if name in ("SystemTime", "BeginTime", "EndTime"):
+        return f"{_parse_time(name, text):%Y%m%d%H%M%S}"
+    if name in ("OverTime", "ReCount"):  # 表4: N2, 0 < n ≤ 99
+        return str(_integer(name, text, 1, 99))
+    if name == "RtdInterval":  # 表4: N4, 30 ≤ n ≤ 3600 seconds
+        return str(_integer(name, text, 30, 3600))
+    if name == "MinInterval":  # 表4: one of 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 minutes
+        value = _integer(name, text, 1, 30)
+        if value not in MIN_INTERVALS:
+            allowed = "、".join(str(v) for v in sorted(MIN_INTERVALS))
+            raise RequestError(name, f"应为 {allowed} 分钟之一，收到 {value}")
+        return str(value)
+    if name == "NewPW":  # 表3/表4: the password has 6 characters
+        if len(text) != 6 or not text.isascii() or not text.isalnum():
+            raise RequestError(name, f"密码应为 6 位字母或数字，收到 {text!r}")
+        return text
+    if name == "PolId":  # 表4: C6, a pollutant code of 附录B
+        if not is_2017_shape(text):
+            raise RequestError(
+                name, f"应为 HJ 212-2017 附录B 的污染物编码（如 w01018），收到 {text!r}"
+            )
+        return text
+    raise RequestError(name, "未知参数")
+
+
+def _integer(name: str, text: str, low: int, high: int) -> int:
+    if not text.isascii() or not text.isdigit():
+        raise RequestError(name, f"应为整数，收到 {text!r}")
+    value = int(text)
+    if not low <= value <= high:
+        raise RequestError(name, f"应在 {low} 到 {high} 之间，收到 {value}")
+    return value
+
+
+def _parse_time(name: str, text: str) -> datetime:
+    """YYYYMMDDhhmmss (as HJ 212 writes it) or ISO 8601; without a zone it is Beijing time."""
+    try:
+        if len(text) == 14 and text.isdigit():
+            moment = datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=BEIJING)
+        else:
+            moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise RequestError(name, f"应为 YYYYMMDDhhmmss 或 ISO 日期时间，收到 {text!r}") from None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=BEIJING)
+    return moment.astimezone(BEIJING)
+
+
+def _time_of(text: str) -> datetime:
+    return datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=BEIJING)
+
+
+def request_qn(moment: datetime) -> str:
+    """A QN for a request sent at ``moment``: YYYYMMDDhhmmsszzz, Beijing time (表3)."""
+    local = moment.astimezone(BEIJING)
+    return f"{local:%Y%m%d%H%M%S}{local.microsecond // 1000:03d}"
+
+
+def request(
+    cn: str,
+    *,
+    st: str,
+    mn: str,
+    pw: str,
+    qn: str,
+    parameters: Mapping[str, str],
+    version: Literal["2017", "2005"] = "2017",
+) -> bytes:
+    """A host request (表9 上位→现场) with answer wanted: Flag A=1 and the version bits of
+    ``version`` (表3: 000001 for 2017, 000000 for HJ/T 212-2005). ``parameters`` are those
+    :func:`request_parameters` returned; each is its own item (§6.3.3 ';')."""
+    flag = ((1 if version == "2017" else 0) << 2) | 1
+    groups: list[Mapping[str, CpValue]] = [{name: value} for name, value in parameters.items()]
+    return build(qn=qn, st=st, cn=cn, mn=mn, pw=pw, flag=flag, cp=groups)
+
+
+def reply_data(
+    packet: Packet, cn: str, cp: str | Sequence[Mapping[str, CpValue]], *, st: str | None = None
+) -> bytes:
+    """What a field unit uploads in answer to the host's request ``packet``: CN ``cn``, the
+    request's QN, PW and MN, no answer wanted (A=0) [U: the Flag of these uploads is our
+    reading of 附录C]."""
+    version = packet.flag.version if packet.flag is not None else 1
+    return build(
+        qn=packet.qn, st=st or packet.st, cn=cn, mn=packet.mn, pw=packet.pw, flag=version << 2,
+        cp=cp,
+    )  # fmt: skip

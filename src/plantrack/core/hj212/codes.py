@@ -21,6 +21,7 @@ __all__ = [
     "FIELD_UPLOADS",
     "HOST_NOTICES",
     "HOST_REQUESTS",
+    "MIN_INTERVALS",
     "NOISE_CODES",
     "POLLUTANTS",
     "Command",
@@ -28,6 +29,8 @@ __all__ = [
     "ExeRtn",
     "Pollutant",
     "QnRtn",
+    "REQUESTS",
+    "RequestSpec",
     "System",
     "is_2005_code",
     "is_2017_shape",
@@ -354,3 +357,61 @@ def to_2005(code: str) -> str | None:
 def is_2017_shape(code: str) -> bool:
     """True for the 附录B code form: a lower-case class letter followed by five digits."""
     return len(code) == 6 and "a" <= code[0] <= "z" and code[1:].isdigit() and code.isascii()
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSpec:
+    """How one host request (上位机 → 现场机, 表9) is exchanged (HJ 212-2017 §6.1, 附录C).
+
+    The field unit answers with 9011 (QnRtn, 表7); for a request with ``reply_cn`` it then
+    uploads that CN's data under the request's QN; a request that ``executes`` ends with 9012
+    (ExeRtn, 表6). A ``notice`` (2012/2022) is answered with 9013 only. ``required`` and
+    ``optional`` are the CP fields (表4) the request carries.
+    """
+
+    cn: str
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    reply_cn: str | None = None
+    executes: bool = True
+    notice: bool = False
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+# The host requests PlanTrack sends. CP fields: 表4, and the request examples of 附录C as
+# reproduced in caoyiliang/HJ212's test comments (reference S8; the 附录C text itself was not
+# read here [U]). The exchange (9011, data under the request's QN, 9012) is §6.1 as the
+# reference §1.5 gives it. 2011/2021 start an open-ended flow of uploads that 2012/2022 stop,
+# so no 9012 is awaited for them [U: our reading].
+REQUESTS: Final[Mapping[str, RequestSpec]] = {
+    spec.cn: spec
+    for spec in (
+        RequestSpec("1000", required=("OverTime", "ReCount")),
+        RequestSpec("1011", optional=("PolId",), reply_cn="1011"),
+        RequestSpec("1012", required=("SystemTime",), optional=("PolId",)),
+        RequestSpec("1061", reply_cn="1061"),
+        RequestSpec("1062", required=("RtdInterval",)),
+        RequestSpec("1063", reply_cn="1063"),
+        RequestSpec("1064", required=("MinInterval",)),
+        RequestSpec("1072", required=("NewPW",)),
+        RequestSpec("2011", reply_cn="2011", executes=False),
+        RequestSpec("2012", notice=True, executes=False),
+        RequestSpec("2021", reply_cn="2021", executes=False),
+        RequestSpec("2022", notice=True, executes=False),
+        RequestSpec("2031", required=("BeginTime", "EndTime"), reply_cn="2031"),
+        RequestSpec("2041", required=("BeginTime", "EndTime"), reply_cn="2041"),
+        RequestSpec("2051", required=("BeginTime", "EndTime"), reply_cn="2051"),
+        RequestSpec("2061", required=("BeginTime", "EndTime"), reply_cn="2061"),
+        RequestSpec("3011", required=("PolId",)),
+        RequestSpec("3012", required=("PolId",)),
+        RequestSpec("3013", required=("PolId",)),
+        RequestSpec("3014", required=("PolId",)),
+        RequestSpec("3019", required=("PolId",), reply_cn="3019"),
+    )
+}
+
+# 表4: MinInterval takes one of these values (minutes).
+MIN_INTERVALS: Final = frozenset({1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30})

@@ -1,0 +1,241 @@
+"""The pollution load of each enterprise: annual emissions from 环境统计, entered or imported.
+
+The coverage of target V00-27 weighs enterprises by these figures (``enterprises.
+EmissionFigure``). Who may change them: a province administrator, the environmental department
+(a department owning a monitoring data set), a city user for the enterprises of its city.
+Every change is written with its ``EmissionChange`` (who, when, old, new, why, channel), in one
+transaction; an Excel import is checked row by row first and written whole or not at all.
+
+Import sheet: the first worksheet, a header row with 统一社会信用代码, 年份 and any of the
+pollutant columns 化学需氧量（吨）, 氨氮（吨）, 二氧化硫（吨）, 氮氧化物（吨）; an empty cell
+leaves that figure as it is (no figure is not zero).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+from plantrack.accounts.access import region_filter, scope_of
+from plantrack.accounts.models import Role
+from plantrack.enterprises.models import EmissionChange, EmissionFigure, Enterprise
+
+from .commands import is_environmental_department
+
+COLUMNS = {
+    "化学需氧量（吨）": "cod",
+    "氨氮（吨）": "nh3n",
+    "二氧化硫（吨）": "so2",
+    "氮氧化物（吨）": "nox",
+}
+CODE_COLUMN = "统一社会信用代码"
+YEAR_COLUMN = "年份"
+MAX_ROWS = 20_000
+# Years an emission figure may be for (the plan years and their base years).
+YEARS = range(2000, 2101)
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One figure to write: enterprise code, year, pollutant, amount (t/a)."""
+
+    enterprise: str
+    year: int
+    pollutant: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行“{self.column}”：{self.message}"
+
+
+class LoadsRefused(Exception):
+    """Nothing was written; ``errors`` says where and what."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("；".join(str(e) for e in errors[:20]))
+
+
+def can_enter_loads(user: AbstractBaseUser | AnonymousUser, enterprise: Enterprise | None) -> bool:
+    """Whether ``user`` may change the figures of ``enterprise`` (None: of any it may)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return True
+    if scope.role == Role.DEPARTMENT and scope.department_code:
+        return is_environmental_department(scope.department_code)
+    if scope.role != Role.CITY:
+        return False
+    if enterprise is None:
+        return True
+    return Enterprise.objects.filter(region_filter(scope, "region"), pk=enterprise.pk).exists()
+
+
+def enterprises_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Enterprise]:
+    """The enterprises whose figures ``user`` may read: its regions (an enterprise user its
+    own)."""
+    scope = scope_of(user)
+    if scope.role == Role.ENTERPRISE:
+        return Enterprise.objects.filter(code=scope.enterprise_code or "")
+    return Enterprise.objects.filter(region_filter(scope, "region"))
+
+
+@transaction.atomic
+def save_figures(
+    user: User, rows: Iterable[FigureRow], reason: str, channel: str = "form"
+) -> tuple[int, int]:
+    """Write the figures (each audited); return (changed, unchanged). Raises LoadsRefused."""
+    if not reason.strip():
+        raise LoadsRefused([RowError(0, "理由", "修改排放量必须说明理由")])
+    rows = list(rows)
+    enterprises = {
+        e.code: e for e in Enterprise.objects.filter(code__in={r.enterprise for r in rows})
+    }
+    errors = [
+        RowError(0, CODE_COLUMN, f"无权修改企业 {r.enterprise} 的排放量")
+        for r in rows
+        if r.enterprise in enterprises and not can_enter_loads(user, enterprises[r.enterprise])
+    ]
+    if errors:
+        raise LoadsRefused(errors)
+    changed = unchanged = 0
+    now = timezone.now()
+    for row in rows:
+        enterprise = enterprises[row.enterprise]
+        figure = EmissionFigure.objects.filter(
+            enterprise=enterprise, year=row.year, pollutant=row.pollutant
+        ).first()
+        old = figure.amount if figure else None
+        if old == row.amount:
+            unchanged += 1
+            continue
+        EmissionFigure.objects.update_or_create(
+            enterprise=enterprise, year=row.year, pollutant=row.pollutant,
+            defaults={"amount": row.amount, "updated_at": now, "is_demo": channel == "demo"},
+        )  # fmt: skip
+        EmissionChange.objects.create(
+            enterprise=enterprise, year=row.year, pollutant=row.pollutant, old=old,
+            new=row.amount, reason=reason.strip()[:300], channel=channel, changed_by=user,
+            changed_at=now,
+        )  # fmt: skip
+        changed += 1
+    return changed, unchanged
+
+
+def import_figures(user: User, data: bytes, reason: str) -> tuple[int, int]:
+    """Import an Excel sheet of figures: every row checked, then all written or none."""
+    rows, errors = check_rows(user, read_sheet(data))
+    if errors:
+        raise LoadsRefused(errors)
+    return save_figures(user, rows, reason, channel="import")
+
+
+def read_sheet(data: bytes) -> list[tuple[int, dict[str, object]]]:
+    """(row number, {header: cell}) of every non-empty row of the first worksheet."""
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
+        raise LoadsRefused(
+            [RowError(0, "文件", f"不是有效的 Excel（.xlsx）文件：{error}")]
+        ) from None
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
+    missing = [h for h in (CODE_COLUMN, YEAR_COLUMN) if h not in header]
+    if not any(h in COLUMNS for h in header):
+        missing.append("、".join(COLUMNS))
+    if missing:
+        raise LoadsRefused([RowError(1, h, "缺少该列") for h in missing])
+    out = []
+    for number, cells in enumerate(rows, start=2):
+        if number - 1 > MAX_ROWS:
+            raise LoadsRefused([RowError(number, "文件", f"一次最多导入 {MAX_ROWS} 行")])
+        if any(c is not None and str(c).strip() for c in cells):
+            out.append((number, dict(zip(header, cells, strict=False))))
+    return out
+
+
+def check_rows(
+    user: User, rows: list[tuple[int, dict[str, object]]]
+) -> tuple[list[FigureRow], list[RowError]]:
+    """Every row's figures, and every error with its row and column."""
+    codes = {_text(cells.get(CODE_COLUMN)) for _, cells in rows}
+    enterprises = {e.code: e for e in Enterprise.objects.filter(code__in=codes)}
+    out: list[FigureRow] = []
+    errors: list[RowError] = []
+    for number, cells in rows:
+        code = _text(cells.get(CODE_COLUMN))
+        enterprise = enterprises.get(code)
+        if enterprise is None:
+            errors.append(RowError(number, CODE_COLUMN, f"企业“{code}”未登记"))
+        elif not can_enter_loads(user, enterprise):
+            errors.append(RowError(number, CODE_COLUMN, f"无权修改企业“{code}”的排放量"))
+        year = _year(cells.get(YEAR_COLUMN), number, errors)
+        for header, pollutant in COLUMNS.items():
+            amount = _amount(cells.get(header), number, header, errors)
+            if amount is not None and enterprise is not None and year is not None:
+                out.append(FigureRow(code, year, pollutant, amount))
+    return out, errors
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _year(value: object, row: int, errors: list[RowError]) -> int | None:
+    text = _text(value)
+    if text.endswith(".0"):
+        text = text[:-2]  # Excel keeps whole numbers as floats
+    if not text.isdigit() or int(text) not in YEARS:
+        errors.append(RowError(row, YEAR_COLUMN, f"应为年份（如 2010），收到“{text}”"))
+        return None
+    return int(text)
+
+
+def _amount(value: object, row: int, column: str, errors: list[RowError]) -> Decimal | None:
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        errors.append(RowError(row, column, f"应为数字（吨），收到“{text}”"))
+        return None
+    if not amount.is_finite() or amount < 0:
+        errors.append(RowError(row, column, f"应为非负数（吨），收到“{text}”"))
+        return None
+    return amount
+
+
+def template(figures: Iterable[EmissionFigure] = ()) -> bytes:
+    """The import sheet: the headers, and ``figures`` one row per enterprise and year."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "环境统计排放量"
+    sheet.append([CODE_COLUMN, "企业名称", YEAR_COLUMN, *COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    rows: dict[tuple[str, int], dict[str, object]] = {}
+    for f in figures:
+        row = rows.setdefault((f.enterprise.code, f.year), {"name": f.enterprise.name})
+        row[f.pollutant] = f.amount
+    for (code, year), row in sorted(rows.items()):
+        sheet.append([code, row["name"], year, *(row.get(p) for p in COLUMNS.values())])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
