@@ -63,8 +63,9 @@ def load_values(
         # on SQLite).
         submission__period__gte=str(years.start),
         submission__period__lt=str(years.stop),
-        element_id__in=list(element_codes),
     )
+    if elements is not None:
+        rows = rows.filter(element_id__in=list(element_codes))
     # Ids, not codes: joining the element, region and enterprise tables for every one of
     # tens of thousands of rows was half of the query; their codes come from small maps.
     # The value comes as text and becomes a Decimal here: Django's per-row decimal converter
