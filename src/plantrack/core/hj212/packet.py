@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Final, Literal, NamedTuple, TypedDict, get_args
+from typing import Final, Literal, NamedTuple, get_args
 
 from plantrack.core.hj212.codes import (
     COMMANDS_2005,
@@ -198,6 +198,7 @@ class Rules:
 
 
 DEFAULT_RULES: Final = Rules()
+_STRICT: Final = Rules.strict()
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +293,7 @@ class CpData:
 Version = Literal["2017", "2005"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no __slots__, so that _packet() can fill it at once
 class Packet:
     """A parsed HJ 212 packet (data segment fields of HJ 212-2017 表3).
 
@@ -361,6 +362,20 @@ _HEAD: Final = re.compile(
     rf"QN={_V};ST={_V};CN={_V};PW={_V};MN={_V};Flag={_V};(?:PNUM={_V};PNO={_V};)?"
 )
 _HEAD_KEYS: Final = ("QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO")
+_SOME_QN: Final = "20170501000000000"
+# The usual CP, read by one loop with no check left to make (:meth:`_Parser.usual_cp`): 表4
+# fields without a code, then per pollutant code numbers (§6.3.3: digits, an optional leading
+# minus and decimal point, as Decimal reads them) and a data flag. Possessive quantifiers: the
+# items cannot overlap, so giving characters back could never help a match.
+_NUMBER: Final = r"-?(?:[0-9]++\.?+[0-9]*+|\.[0-9]++)"
+_NUMERIC_NAME: Final = "|".join(sorted(_NUMERIC))
+_USUAL_ITEM: Final = rf"[A-Za-z0-9]++(?:-(?:(?:{_NUMERIC_NAME})={_NUMBER}|Flag=[^;,=]*+)|=[^;,=]*+)"
+_USUAL_CP: Final = re.compile(rf"(?:{_USUAL_ITEM}[;,])*+{_USUAL_ITEM}")
+# Pollutant codes read without a deviation: a 2017 packet should carry 2017 codes (附录B).
+_USUAL_CODES: Final[Mapping[Version, frozenset[Version | None]]] = {
+    "2017": frozenset({"2017"}),
+    "2005": frozenset({"2017", "2005"}),
+}
 
 
 def unwrap(frame: bytes) -> bytes:
@@ -402,15 +417,8 @@ def parse(frame: bytes, rules: Rules = DEFAULT_RULES) -> Packet:
     return _Parser(rules).segment(text)
 
 
-class _Header(TypedDict):
-    qn: str | None
-    st: str
-    cn: str
-    pw: str | None
-    mn: str
-    flag: Flag | None
-    pnum: int | None
-    pno: int | None
+# The header fields in the order of Packet's first fields: qn, st, cn, pw, mn, flag, pnum, pno.
+_Header = tuple[str | None, str, str, str | None, str, Flag | None, int | None, int | None]
 
 
 class _Parser:
@@ -444,16 +452,23 @@ class _Parser:
         if len(cp_text) + 7 > _MAX_CP:
             self.deviate("cp_length", "CP", f"{len(cp_text) + 7} characters, over {_MAX_CP}")
         cp = self.cp(cp_text) if cp_text else CpData(None, {}, {})
-        return Packet(**header, cp=cp, deviations=tuple(self.deviations), version=self.version)
+        return _packet(header, cp, tuple(self.deviations), self.version)
 
     def header(self, head: str) -> _Header:
         match = _HEAD.fullmatch(head)
-        if match:
-            fields = {
-                k: v for k, v in zip(_HEAD_KEYS, match.groups(), strict=True) if v is not None
-            }
-        else:
-            fields = self.header_fields(head[:-1])
+        if match is None:
+            return self.checked_header(self.header_fields(head[:-1]))
+        qn, st, cn, pw, mn, raw_flag, pnum, pno = match.groups()
+        if pnum is None and len(qn) == 17 and qn.isdigit() and qn.isascii():
+            usual = _usual_header(st, cn, pw, mn, raw_flag)
+            if usual is not None:
+                flag, self.version = usual
+                return qn, st, cn, pw, mn, flag, None, None
+        fields = {k: v for k, v in zip(_HEAD_KEYS, match.groups(), strict=True) if v is not None}
+        return self.checked_header(fields)
+
+    def checked_header(self, fields: Mapping[str, str]) -> _Header:
+        """The header fields checked one by one, deviations recorded."""
         for key in ("ST", "CN"):
             if key not in fields:
                 raise FrameError("missing", f"header has no {key}")
@@ -463,16 +478,8 @@ class _Parser:
         flag = self.flag(fields.get("Flag"))
         pnum, pno = self.split(fields, flag)
         self.check_codes(fields, cn)
-        return _Header(
-            qn=fields.get("QN"),
-            st=fields["ST"],
-            cn=cn,
-            pw=fields.get("PW"),
-            mn=fields.get("MN", ""),
-            flag=flag,
-            pnum=pnum,
-            pno=pno,
-        )
+        mn = fields.get("MN", "")
+        return fields.get("QN"), fields["ST"], cn, fields.get("PW"), mn, flag, pnum, pno
 
     def header_fields(self, head: str) -> dict[str, str]:
         """The header item by item, saying exactly which item is malformed."""
@@ -541,7 +548,70 @@ class _Parser:
             self.deviate("unknown_cn", "CN", f"{cn} is not in 表9")
 
     def cp(self, text: str) -> CpData:
-        """The CP data area: tokenise, then interpret each field."""
+        """The CP data area: the usual shape in one loop, anything else field by field."""
+        if _USUAL_CP.fullmatch(text):
+            cp = self.usual_cp(text)
+            if cp is not None:
+                return cp
+        return self.cp_fields(text)
+
+    def usual_cp(self, text: str) -> CpData | None:
+        """A CP that matches ``_USUAL_CP``, or None when it holds something :meth:`cp_fields`
+        must look at (a field twice, a deviation, an error), which then reads it all again.
+
+        Most packets a server receives are of this shape, and checks the general path makes
+        per field are made here once per packet (the pattern checked the numbers' syntax, a set
+        comparison the field names); a property test holds the two paths to the same result.
+        """
+        # Every item is name=value with one '=', so one split gives names and values in turn.
+        flat = text.replace(",", ";").replace("=", ";").split(";")
+        fields: dict[str, str] = {}
+        drafts: dict[str, dict[str, Decimal]] = {}
+        flags: dict[str, str] = {}
+        for key, value in zip(flat[::2], flat[1::2], strict=True):
+            code, dash, name = key.partition("-")
+            if not dash:
+                if key in fields:
+                    return None
+                fields[key] = value
+                continue
+            values = drafts.get(code)
+            if values is None:
+                values = drafts[code] = {}
+            if name == "Flag":  # the only name of the pattern that is not a number's
+                if code in flags:
+                    return None
+                flags[code] = value
+            elif name in values:
+                return None
+            else:
+                values[name] = Decimal(value)
+        if not fields.keys() <= _CP_FIELDS:
+            return None
+        data_time = None
+        if "DataTime" in fields:
+            data_time = _usual_time(fields["DataTime"])
+            if data_time is None:
+                return None
+        readings = self.usual_readings(drafts, flags)
+        return None if readings is None else CpData(data_time, readings, fields)
+
+    def usual_readings(
+        self, drafts: dict[str, dict[str, Decimal]], flags: dict[str, str]
+    ) -> dict[str, Reading] | None:
+        """The readings of :meth:`usual_cp`, or None if a code or a data flag is a deviation."""
+        codes = _USUAL_CODES[self.version]
+        allowed = _FLAGS_2017 if self.version == "2017" else DATA_FLAGS_2005
+        readings = {}
+        for code, values in drafts.items():
+            flag = flags.get(code)
+            if _code_kind(code) not in codes or (flag is not None and flag not in allowed):
+                return None
+            readings[code] = Reading(code, values, flag)
+        return readings
+
+    def cp_fields(self, text: str) -> CpData:
+        """The CP data area field by field: tokenise, then interpret each field."""
         if _CP.fullmatch(text):
             # Every item is name=value with one '=', so one split gives names and values in turn.
             flat = text.replace(",", ";").replace("=", ";").split(";")
@@ -647,6 +717,64 @@ class _Parser:
             return _time14(value)
         except ValueError:
             raise FrameError("value", f"{key}={value} is not a valid time") from None
+
+
+def _packet(
+    header: _Header, cp: CpData, deviations: tuple[Deviation, ...], version: Version
+) -> Packet:
+    """``Packet(*header, cp, deviations, version)`` without the generated ``__init__``, whose
+    ``object.__setattr__`` call per field (the price of ``frozen``) cost 2 µs of a 30 µs parse:
+    the fields are set as one dict, as ``__init__`` would leave them (a test checks it)."""
+    qn, st, cn, pw, mn, flag, pnum, pno = header
+    packet = object.__new__(Packet)
+    object.__setattr__(
+        packet,
+        "__dict__",
+        {
+            "qn": qn,
+            "st": st,
+            "cn": cn,
+            "pw": pw,
+            "mn": mn,
+            "flag": flag,
+            "pnum": pnum,
+            "pno": pno,
+            "cp": cp,
+            "deviations": deviations,
+            "version": version,
+        },
+    )
+    return packet
+
+
+@lru_cache(maxsize=16384)
+def _usual_header(st: str, cn: str, pw: str, mn: str, flag: str) -> tuple[Flag, Version] | None:
+    """The Flag and version of a header with these fields and a valid QN, when it has no
+    deviation and no error; else None, and the caller checks the header field by field.
+
+    Cached because a data logger sends the same header with every packet, QN apart (which the
+    caller checks): 16,384 entries hold a few thousand loggers' few kinds of upload.
+    """
+    fields = {"QN": _SOME_QN, "ST": st, "CN": cn, "PW": pw, "MN": mn, "Flag": flag}
+    parser = _Parser(_STRICT)  # refuses any deviation: no entry for a header that has one
+    try:
+        header = parser.checked_header(fields)
+    except FrameError:
+        return None
+    flag_value = header[5]
+    assert flag_value is not None  # Flag is among the fields
+    return flag_value, parser.version
+
+
+def _usual_time(value: str) -> datetime | None:
+    """An N14 time (表4) as :meth:`_Parser.time` reads it, or None for one it would not accept
+    as it stands (17 digits, not digits, not a valid time)."""
+    if len(value) != 14 or not value.isdigit() or not value.isascii():
+        return None
+    try:
+        return _time14(value)
+    except ValueError:
+        return None
 
 
 @lru_cache(maxsize=4096)
