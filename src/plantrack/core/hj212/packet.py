@@ -593,16 +593,20 @@ class _Parser:
         fields: dict[str, str] = {}
         drafts: dict[str, dict[str, Decimal]] = {}
         flags: dict[str, str] = {}
+        last = ""
+        values: dict[str, Decimal] = {}
         for key, value in zip(flat[::2], flat[1::2], strict=True):
             code, dash, name = key.partition("-")
-            if not dash:
-                if key in fields:
+            if code != last or not dash:  # a field without code, or the next code's first
+                if not dash:
+                    if key in fields:
+                        return None
+                    fields[key] = value
+                    continue
+                if code in drafts:  # the code's fields are not all in one run
                     return None
-                fields[key] = value
-                continue
-            values = drafts.get(code)
-            if values is None:
-                values = drafts[code] = {}
+                last, values = code, {}
+                drafts[code] = values
             if name == "Flag":  # the only name of the pattern that is not a number's
                 if code in flags:
                     return None
