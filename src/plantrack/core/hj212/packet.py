@@ -12,14 +12,13 @@ or to accept it and record it in ``packet.deviations``. Nothing is dropped silen
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache, partial
-from typing import Any, Final, Literal, NamedTuple, TypeVar, get_args
+from typing import Any, Final, Literal, NamedTuple, TypeVar
 
 from plantrack.core.hj212.codes import (
     COMMANDS_2005,
@@ -33,6 +32,16 @@ from plantrack.core.hj212.codes import (
     to_2017,
 )
 from plantrack.core.hj212.crc import crc
+from plantrack.core.hj212.rules import (
+    DEFAULT_RULES,
+    DEVIATION_KINDS,
+    Action,
+    Deviation,
+    DeviationKind,
+    DeviationRefused,
+    FrameError,
+    Rules,
+)
 from plantrack.core.nodata import NO_DATA, NoData
 
 __all__ = [
@@ -42,6 +51,7 @@ __all__ = [
     "Action",
     "CpData",
     "DEFAULT_RULES",
+    "DEVIATION_KINDS",
     "Deviation",
     "DeviationKind",
     "DeviationRefused",
@@ -66,138 +76,6 @@ _MAX_CP: Final = 950
 BEIJING: Final = timezone(timedelta(hours=8), "CST")
 
 
-class FrameError(ValueError):
-    """A frame the parser rejects; ``code`` is a short reason for counting rejections.
-
-    Codes: ``header`` (no ``##``), ``length`` (length field not 4 digits, or not the segment's
-    size), ``oversize`` (segment over 1024 bytes), ``crc`` (CRC field not hex, or wrong),
-    ``crlf`` (no CR LF), ``encoding`` (not UTF-8), ``syntax`` (bad field syntax), ``missing``
-    (ST or CN absent), ``value`` (a value of the wrong form), ``garbage`` (bytes before ``##``,
-    from :class:`~plantrack.core.hj212.StreamDecoder`), or a :data:`DeviationKind` for a
-    deviation the rules refuse.
-    """
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-    def __reduce__(self) -> tuple[type[FrameError], tuple[str, str]]:
-        return (type(self), (self.code, str(self)))
-
-
-DeviationKind = Literal[
-    "empty_mn",
-    "mn_format",
-    "qn_format",
-    "pw_format",
-    "flag",
-    "split_fields",
-    "unknown_st",
-    "unknown_cn",
-    "unknown_field",
-    "duplicate_field",
-    "empty_item",
-    "empty_value",
-    "long_time",
-    "code_2005",
-    "unknown_code",
-    "data_flag",
-    "cp_length",
-]
-DEVIATION_KINDS: Final[tuple[DeviationKind, ...]] = get_args(DeviationKind)
-Action = Literal["refuse", "accept"]
-
-
-@dataclass(frozen=True, slots=True)
-class Deviation:
-    """One departure from the standard found in an accepted packet."""
-
-    kind: DeviationKind
-    field: str
-    detail: str
-
-
-class DeviationRefused(FrameError):
-    """A deviation that the :class:`Rules` in force refuse; ``code`` is its kind."""
-
-    def __init__(self, deviation: Deviation) -> None:
-        super().__init__(deviation.kind, f"refused: {deviation.field}: {deviation.detail}")
-        self.deviation = deviation
-
-    def __reduce__(self) -> tuple[type[FrameError], tuple[str, str]]:
-        return (FrameError, (self.code, str(self)))
-
-
-@dataclass(frozen=True, slots=True)
-class Rules:
-    """What to do with each kind of deviation: ``"refuse"`` or ``"accept"`` (and record).
-
-    The defaults refuse what makes data unattributable or ambiguous (no MN, a field given
-    twice) and accept, on record, what real data loggers commonly send.
-    """
-
-    # 表3: MN identifies the monitoring point; data without it cannot be filed.
-    empty_mn: Action = "refuse"
-    # 表3: 2017 MN is EPC-96, 24 characters 0-9A-F; many loggers still send 14 digits.
-    mn_format: Action = "accept"
-    # 表3: QN is YYYYMMDDhhmmsszzz, 17 digits; required in 2017 packets.
-    qn_format: Action = "accept"
-    # 表3: PW has 6 characters.
-    pw_format: Action = "accept"
-    # 表3: Flag version bits V5..V0 other than 000000 (2005) / 000001 (2017), e.g. 2025 loggers.
-    flag: Action = "accept"
-    # 表3: PNUM/PNO are present exactly when the Flag's D bit is set.
-    split_fields: Action = "accept"
-    # 表5 / 表9: codes outside the tables.
-    unknown_st: Action = "accept"
-    unknown_cn: Action = "accept"
-    # 表3 / 表4: a field name the standard does not define (kept as text).
-    unknown_field: Action = "accept"
-    # The same field twice: which value is meant is unknowable.
-    duplicate_field: Action = "refuse"
-    # §6.3.3: a stray ';' or ',' (an empty item), e.g. a trailing ';' before '&&'.
-    empty_item: Action = "accept"
-    # A field with no value: kept as missing (NO_DATA), never as zero.
-    empty_value: Action = "accept"
-    # 表4: N14 times (DataTime, SampleTime) given with milliseconds (17 digits): truncated.
-    long_time: Action = "accept"
-    # 附录B: a HJ/T 212-2005 code (原编码) in a 2017 packet.
-    code_2005: Action = "accept"
-    # 附录B: a pollutant code of neither form (e.g. 表C.14's typo "01018").
-    unknown_code: Action = "accept"
-    # 表8: a data flag outside the table.
-    data_flag: Action = "accept"
-    # 表3: CP longer than 950 characters.
-    cp_length: Action = "accept"
-
-    def __post_init__(self) -> None:
-        for kind in DEVIATION_KINDS:
-            if getattr(self, kind) not in ("refuse", "accept"):
-                raise ValueError(f"Rules.{kind} must be 'refuse' or 'accept'")
-
-    @classmethod
-    def strict(cls) -> Rules:
-        """Rules that refuse every deviation."""
-        refuse: dict[str, Action] = {kind: "refuse" for kind in DEVIATION_KINDS}
-        return cls(**refuse)
-
-    @classmethod
-    def lenient(cls) -> Rules:
-        """Rules that accept every deviation, recording each one."""
-        accept: dict[str, Action] = {kind: "accept" for kind in DEVIATION_KINDS}
-        return cls(**accept)
-
-    def action(self, kind: DeviationKind) -> Action:
-        """The action for ``kind``."""
-        action: Action = getattr(self, kind)
-        return action
-
-    def replace(self, **changes: Action) -> Rules:
-        """A copy with some kinds changed, e.g. ``rules.replace(empty_mn="accept")``."""
-        return dataclasses.replace(self, **changes)
-
-
-DEFAULT_RULES: Final = Rules()
 _STRICT: Final = Rules.strict()
 
 
@@ -370,6 +248,7 @@ _HEAD: Final = re.compile(
     rf"QN={_V};ST={_V};CN={_V};PW={_V};MN={_V};Flag={_V};(?:PNUM={_V};PNO={_V};)?"
 )
 _HEAD_KEYS: Final = ("QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO")
+# A valid QN standing in for a packet's own, which changes with every packet (see _usual_header).
 _SOME_QN: Final = "20170501000000000"
 # The usual CP, read by one loop with no check left to make (:meth:`_Parser.usual_cp`): 表4
 # fields without a code, then per pollutant code numbers and a data flag. A number has the
@@ -585,8 +464,9 @@ class _Parser:
         must look at (a field twice, a deviation, an error), which then reads it all again.
 
         Most packets a server receives are of this shape, and checks the general path makes
-        per field are made here once per packet (the pattern checked the numbers' syntax, a set
-        comparison the field names); a property test holds the two paths to the same result.
+        per field are made here once per packet (the pattern checked names and number
+        characters, a set comparison the names without code); property tests hold the two paths
+        to the same result.
         """
         # Every item is name=value with one '=', so one split gives names and values in turn.
         flat = text.replace(",", ";").replace("=", ";").split(";")
@@ -775,7 +655,7 @@ def _usual_header(rest: str) -> tuple[_HeaderRest, Version] | None:
     Cached because a data logger sends the same header with every packet, QN apart (which the
     caller checks): 16,384 entries hold a few thousand loggers' few kinds of upload.
     """
-    parser = _Parser(_STRICT)  # refuses any deviation: no entry for a header that has one
+    parser = _Parser(_STRICT)  # refuses any deviation, so a header with one gets None
     try:
         header = parser.checked_header(parser.header_fields(f"QN={_SOME_QN};{rest}"[:-1]))
     except FrameError:
