@@ -37,7 +37,7 @@ from plantrack.core.hj212 import (
     to_2017,
     wrap,
 )
-from plantrack.core.hj212.packet import _Parser
+from plantrack.core.hj212.packet import _Parser, _usual_header
 from plantrack.core.nodata import NO_DATA
 
 # HJ 212-2017 附录A worked example. Its prose says "1C08"; the packet and the algorithm give 1C80.
@@ -167,8 +167,10 @@ def test_a_parsed_packet_is_the_packet_its_constructor_builds() -> None:
 
 
 def test_typical_data_packets_take_the_usual_path() -> None:
-    # The usual path reads what the general path reads (a property test holds them to it), so
-    # only a test of the private step notices typical packets sliding onto the slow path.
+    # The usual path reads what the general path reads (property tests hold them to it), so
+    # only a test of the private steps notices typical packets sliding onto the slow path.
+    assert HEAD.startswith("QN=20160801085857223;")
+    assert _usual_header(HEAD.removeprefix("QN=20160801085857223;")) is not None
     for cp in (
         "DataTime=20160801080000;w01018-Min=20.1,w01018-Avg=25.5,w01018-Max=30.0,"
         "w01018-Cou=1.25,w01018-Flag=N;w00000-Cou=100.5,w00000-Flag=N",
