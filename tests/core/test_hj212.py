@@ -16,6 +16,7 @@ from plantrack.core.hj212 import (
     MAX_FRAME,
     POLLUTANTS,
     Command,
+    CpData,
     DataFlag,
     DeviationRefused,
     ExeRtn,
@@ -36,6 +37,7 @@ from plantrack.core.hj212 import (
     to_2017,
     wrap,
 )
+from plantrack.core.hj212.packet import _Parser, _usual_header
 from plantrack.core.nodata import NO_DATA
 
 # HJ 212-2017 附录A worked example. Its prose says "1C08"; the packet and the algorithm give 1C80.
@@ -152,6 +154,41 @@ def test_packet_is_frozen() -> None:
     packet = parse(EXAMPLE)
     with pytest.raises(dataclasses.FrozenInstanceError):
         packet.mn = "x"  # type: ignore[misc]
+
+
+def test_a_parsed_packet_is_the_packet_its_constructor_builds() -> None:
+    # parse fills Packet and CpData without their __init__; they must come out the same.
+    packet = parse(cp_frame("DataTime=20160801080000;w01018-Avg=25.5,w01018-Flag=N"))
+    cp = packet.cp
+    built_cp = CpData(**{f.name: getattr(cp, f.name) for f in dataclasses.fields(CpData)})
+    fields = {f.name: getattr(packet, f.name) for f in dataclasses.fields(Packet)}
+    built = Packet(**(fields | {"cp": built_cp}))
+    assert built == packet and vars(built) == vars(packet) and vars(built_cp) == vars(cp)
+
+
+def test_typical_data_packets_take_the_usual_path() -> None:
+    # The usual path reads what the general path reads (property tests hold them to it), so
+    # only a test of the private steps notices typical packets sliding onto the slow path.
+    assert HEAD.startswith("QN=20160801085857223;")
+    assert _usual_header(HEAD.removeprefix("QN=20160801085857223;")) is not None
+    for cp in (
+        "DataTime=20160801080000;w01018-Min=20.1,w01018-Avg=25.5,w01018-Max=30.0,"
+        "w01018-Cou=1.25,w01018-Flag=N;w00000-Cou=100.5,w00000-Flag=N",
+        "DataTime=20160801085857;a21026-Rtd=-1.5,a21026-ZsRtd=2.5,a21026-Flag=N;a19001-Rtd=9.8",
+    ):
+        parser = _Parser(Rules())
+        parser.version = "2017"
+        usual = parser.usual_cp(cp)
+        assert usual is not None
+        assert usual == parser.cp_fields(cp) and parser.deviations == []
+
+
+def test_a_deviating_header_is_recorded_every_time_it_is_read() -> None:
+    # Headers without deviations are cached per logger; one with a deviation must not be.
+    for _ in range(2):
+        assert kinds(parse(DEVIANT["mn_format"])) == ["mn_format"]
+        assert rejection(DEVIANT["mn_format"], Rules.strict()).code == "mn_format"
+        assert parse(DEVIANT["unknown_st"]).system is None
 
 
 def test_hourly_data_readings_are_decimals_with_flags() -> None:

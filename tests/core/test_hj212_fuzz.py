@@ -3,9 +3,11 @@ the StreamDecoder's buffer stays capped, and the fast paths agree with the slow 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -144,6 +146,111 @@ def test_the_item_by_item_path_reads_what_the_fast_path_reads(
     empty = [d for d in slow.deviations if d.kind == "empty_item"]
     assert len(empty) == stray + (stray > 0 and not cp)
     assert [d for d in slow.deviations if d.kind != "empty_item"] == list(fast.deviations)
+
+
+# CPs of the usual shape (DataTime, then numbers and a data flag per pollutant code); some
+# give a field twice or a code's fields apart, some hold one odd item that sends the CP to the
+# general path: a code of 2005 or of neither version, a not-quite number, a flag outside 表8,
+# a field the usual shape lacks, an unknown field, a bad time.
+USUAL_CODES = st.sampled_from(["w01018", "a21026", "a34013"])
+USUAL_ITEMS = st.one_of(
+    st.tuples(st.sampled_from(["Rtd", "Avg", "Cou", "ZsRtd", "Data", "RS"]), DECIMALS.map(str)),
+    st.tuples(st.just("Flag"), st.sampled_from(["N", "D"])),
+)
+ODD_ITEMS = (
+    ["011-Avg=1.5", "01018-Avg=1.5", "a99999-Avg=", "a99999-Avg=1.2.3", "a99999-Avg=1e5"]
+    + ["a99999-Avg=.5", "a99999-Flag=P", "a99999-Flag=", "a99999-Flag=NN", "a99999-EFlag=A01"]
+    + ["a99999-SN=1", "Foo=1", "DataTime=20160801080000123", "DataTime=20160231080000"]
+)
+USUAL_CP = (
+    "DataTime=20160801080000;w01018-Avg=25.5,w01018-Cou=1.25,w01018-Flag=N;"
+    "a21026-Rtd=-1.5,a21026-ZsRtd=2.5,a21026-Flag=N"
+)
+
+
+@st.composite
+def usual_cps(draw: st.DrawFn) -> str:
+    groups = draw(st.lists(st.just("DataTime=20160801080000"), max_size=1))
+    for code in draw(st.lists(USUAL_CODES, max_size=3, unique=True)):
+        items = draw(st.lists(USUAL_ITEMS, min_size=1, max_size=5, unique_by=lambda i: i[0]))
+        groups.append(",".join(f"{code}-{name}={value}" for name, value in items))
+    extra = draw(
+        st.one_of(
+            st.none(),
+            st.sampled_from(ODD_ITEMS),
+            st.tuples(USUAL_CODES, st.sampled_from(["Avg", "Max", "Flag"])).map(
+                "{0[0]}-{0[1]}=1".format
+            ),
+        )
+    )
+    if extra is not None:  # anywhere: a code's fields may end up in one run, or apart
+        groups.insert(draw(st.integers(0, len(groups))), extra)
+    return ";".join(groups)
+
+
+def assert_the_usual_and_the_general_path_agree(cp: str, rules: Rules, flag: str) -> None:
+    # A stray ';' sends the CP down the general path; apart from recording the empty item, it
+    # must read exactly what the usual path (one loop for the usual shape) reads.
+    head = HEAD.replace("Flag=4", f"Flag={flag}")  # a 2017 and a 2005 packet
+    usual = parse_or_error(wrap(f"{head}CP=&&{cp}&&"), rules)
+    general = parse_or_error(wrap(f"{head}CP=&&{cp};&&"), rules)
+    if isinstance(usual, FrameError) or isinstance(general, FrameError):
+        assert isinstance(usual, FrameError) and isinstance(general, FrameError)
+        assert usual.code == general.code
+        return
+    assert usual.cp == general.cp
+    assert [d for d in general.deviations if d.kind != "empty_item"] == list(usual.deviations)
+
+
+@settings(max_examples=300)
+@given(usual_cps(), st.sampled_from([ACCEPT_ALL, Rules()]), st.sampled_from(["4", "0"]))
+def test_the_usual_path_reads_what_the_general_path_reads(cp: str, rules: Rules, flag: str) -> None:
+    assert_the_usual_and_the_general_path_agree(cp, rules, flag)
+
+
+@pytest.mark.parametrize("odd", ODD_ITEMS)
+@pytest.mark.parametrize("flag", ["4", "0"])
+def test_an_odd_item_in_a_usual_cp_is_read_as_on_the_general_path(odd: str, flag: str) -> None:
+    for cp in (f"{odd};{USUAL_CP}", f"{USUAL_CP};{odd}", f"{USUAL_CP},{odd}"):
+        for rules in (ACCEPT_ALL, Rules()):
+            assert_the_usual_and_the_general_path_agree(cp, rules, flag)
+
+
+HEADERS = st.fixed_dictionaries(
+    {
+        "ST": st.sampled_from(["32", "31", "99"]),
+        "CN": st.sampled_from(["2011", "2061", "2999", "20x1"]),
+        "Flag": st.sampled_from(["4", "5", "6", "0", "9", "300"]),
+    },
+    optional={
+        "PW": st.sampled_from(["123456", "1234"]),
+        "MN": st.sampled_from([MN, "LD130133000015", ""]),
+        "PNUM": st.sampled_from(["2", "x"]),
+        "PNO": st.sampled_from(["1", "3"]),
+        "Foo": st.just("1"),
+    },
+)
+
+
+@given(
+    st.sampled_from(["20160801085857223", "2016080108585722"]),
+    HEADERS,
+    st.sampled_from([ACCEPT_ALL, Rules()]),
+)
+def test_where_qn_stands_in_the_header_does_not_change_what_is_read(
+    qn: str, fields: dict[str, str], rules: Rules
+) -> None:
+    # A header that starts with a 17-digit QN is checked through a cache of the rest; one
+    # with QN last is checked field by field. Both must read the same, deviations and all.
+    rest = "".join(f"{key}={value};" for key, value in fields.items())
+    first = parse_or_error(wrap(f"QN={qn};{rest}CP=&&RtdInterval=30&&"), rules)
+    last = parse_or_error(wrap(f"{rest}QN={qn};CP=&&RtdInterval=30&&"), rules)
+    if isinstance(first, FrameError) or isinstance(last, FrameError):
+        assert isinstance(first, FrameError) and isinstance(last, FrameError)
+        assert first.code == last.code
+        return
+    assert dataclasses.replace(first, deviations=()) == dataclasses.replace(last, deviations=())
+    assert sorted(map(repr, first.deviations)) == sorted(map(repr, last.deviations))
 
 
 FRAMES = [

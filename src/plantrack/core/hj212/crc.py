@@ -64,8 +64,22 @@ _M: Final = _powers()
 _P0, _P1, _P2, _P3 = (_pair(_M[k], _M[k + 1]) for k in (0, 2, 4, 6))
 # The register starts at 0xFFFF (附录A step 1); its high byte 0xFF is propagated like data.
 _START: Final = [_M[d][0xFF] for d in range(8)]
-# Masks of the low 64·w bits, for folding a segment of up to 1,024 bytes (and more, slower).
-_MASKS: Final = [(1 << (64 * words)) - 1 for words in range(130)]
+
+
+def _folds(words: int) -> tuple[tuple[int, int], ...]:
+    """The (shift, mask) pairs that fold an integer of ``words`` 64-bit words by halves to one
+    word; each shift is a multiple of 64 bits, so bytes keep their distance mod 8."""
+    folds = []
+    while words > 1:
+        half = (words + 1) >> 1
+        folds.append((64 * half, (1 << (64 * half)) - 1))
+        words = half
+    return tuple(folds)
+
+
+# The folds of every data segment up to 1,024 bytes (表2), worked out once; longer input
+# (crc takes any bytes) has its own worked out per call.
+_FOLDS: Final = [_folds(words) for words in range(129)]
 
 
 def crc(segment: bytes) -> int:
@@ -77,13 +91,10 @@ def crc(segment: bytes) -> int:
     n = len(segment)
     if n == 0:
         return 0xFFFF
-    value = int.from_bytes(segment, "big")  # the last byte is the lowest: distance 0
+    value = int.from_bytes(segment)  # big-endian: the last byte is the lowest, distance 0
     words = (n + 7) >> 3
-    while words > 1:
-        half = (words + 1) >> 1
-        mask = _MASKS[half] if half < 130 else (1 << (64 * half)) - 1
-        value = (value >> (half << 6)) ^ (value & mask)
-        words = half
+    for shift, mask in _FOLDS[words] if words < len(_FOLDS) else _folds(words):
+        value = (value >> shift) ^ (value & mask)
     state = (
         _P0[value & 0xFFFF]
         ^ _P1[(value >> 16) & 0xFFFF]

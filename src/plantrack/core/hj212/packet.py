@@ -12,14 +12,13 @@ or to accept it and record it in ``packet.deviations``. Nothing is dropped silen
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
-from typing import Final, Literal, NamedTuple, TypedDict, get_args
+from functools import lru_cache, partial
+from typing import Any, Final, Literal, NamedTuple, TypeVar
 
 from plantrack.core.hj212.codes import (
     COMMANDS_2005,
@@ -33,6 +32,16 @@ from plantrack.core.hj212.codes import (
     to_2017,
 )
 from plantrack.core.hj212.crc import crc
+from plantrack.core.hj212.rules import (
+    DEFAULT_RULES,
+    DEVIATION_KINDS,
+    Action,
+    Deviation,
+    DeviationKind,
+    DeviationRefused,
+    FrameError,
+    Rules,
+)
 from plantrack.core.nodata import NO_DATA, NoData
 
 __all__ = [
@@ -42,6 +51,7 @@ __all__ = [
     "Action",
     "CpData",
     "DEFAULT_RULES",
+    "DEVIATION_KINDS",
     "Deviation",
     "DeviationKind",
     "DeviationRefused",
@@ -66,138 +76,7 @@ _MAX_CP: Final = 950
 BEIJING: Final = timezone(timedelta(hours=8), "CST")
 
 
-class FrameError(ValueError):
-    """A frame the parser rejects; ``code`` is a short reason for counting rejections.
-
-    Codes: ``header`` (no ``##``), ``length`` (length field not 4 digits, or not the segment's
-    size), ``oversize`` (segment over 1024 bytes), ``crc`` (CRC field not hex, or wrong),
-    ``crlf`` (no CR LF), ``encoding`` (not UTF-8), ``syntax`` (bad field syntax), ``missing``
-    (ST or CN absent), ``value`` (a value of the wrong form), ``garbage`` (bytes before ``##``,
-    from :class:`~plantrack.core.hj212.StreamDecoder`), or a :data:`DeviationKind` for a
-    deviation the rules refuse.
-    """
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-    def __reduce__(self) -> tuple[type[FrameError], tuple[str, str]]:
-        return (type(self), (self.code, str(self)))
-
-
-DeviationKind = Literal[
-    "empty_mn",
-    "mn_format",
-    "qn_format",
-    "pw_format",
-    "flag",
-    "split_fields",
-    "unknown_st",
-    "unknown_cn",
-    "unknown_field",
-    "duplicate_field",
-    "empty_item",
-    "empty_value",
-    "long_time",
-    "code_2005",
-    "unknown_code",
-    "data_flag",
-    "cp_length",
-]
-DEVIATION_KINDS: Final[tuple[DeviationKind, ...]] = get_args(DeviationKind)
-Action = Literal["refuse", "accept"]
-
-
-@dataclass(frozen=True, slots=True)
-class Deviation:
-    """One departure from the standard found in an accepted packet."""
-
-    kind: DeviationKind
-    field: str
-    detail: str
-
-
-class DeviationRefused(FrameError):
-    """A deviation that the :class:`Rules` in force refuse; ``code`` is its kind."""
-
-    def __init__(self, deviation: Deviation) -> None:
-        super().__init__(deviation.kind, f"refused: {deviation.field}: {deviation.detail}")
-        self.deviation = deviation
-
-    def __reduce__(self) -> tuple[type[FrameError], tuple[str, str]]:
-        return (FrameError, (self.code, str(self)))
-
-
-@dataclass(frozen=True, slots=True)
-class Rules:
-    """What to do with each kind of deviation: ``"refuse"`` or ``"accept"`` (and record).
-
-    The defaults refuse what makes data unattributable or ambiguous (no MN, a field given
-    twice) and accept, on record, what real data loggers commonly send.
-    """
-
-    # 表3: MN identifies the monitoring point; data without it cannot be filed.
-    empty_mn: Action = "refuse"
-    # 表3: 2017 MN is EPC-96, 24 characters 0-9A-F; many loggers still send 14 digits.
-    mn_format: Action = "accept"
-    # 表3: QN is YYYYMMDDhhmmsszzz, 17 digits; required in 2017 packets.
-    qn_format: Action = "accept"
-    # 表3: PW has 6 characters.
-    pw_format: Action = "accept"
-    # 表3: Flag version bits V5..V0 other than 000000 (2005) / 000001 (2017), e.g. 2025 loggers.
-    flag: Action = "accept"
-    # 表3: PNUM/PNO are present exactly when the Flag's D bit is set.
-    split_fields: Action = "accept"
-    # 表5 / 表9: codes outside the tables.
-    unknown_st: Action = "accept"
-    unknown_cn: Action = "accept"
-    # 表3 / 表4: a field name the standard does not define (kept as text).
-    unknown_field: Action = "accept"
-    # The same field twice: which value is meant is unknowable.
-    duplicate_field: Action = "refuse"
-    # §6.3.3: a stray ';' or ',' (an empty item), e.g. a trailing ';' before '&&'.
-    empty_item: Action = "accept"
-    # A field with no value: kept as missing (NO_DATA), never as zero.
-    empty_value: Action = "accept"
-    # 表4: N14 times (DataTime, SampleTime) given with milliseconds (17 digits): truncated.
-    long_time: Action = "accept"
-    # 附录B: a HJ/T 212-2005 code (原编码) in a 2017 packet.
-    code_2005: Action = "accept"
-    # 附录B: a pollutant code of neither form (e.g. 表C.14's typo "01018").
-    unknown_code: Action = "accept"
-    # 表8: a data flag outside the table.
-    data_flag: Action = "accept"
-    # 表3: CP longer than 950 characters.
-    cp_length: Action = "accept"
-
-    def __post_init__(self) -> None:
-        for kind in DEVIATION_KINDS:
-            if getattr(self, kind) not in ("refuse", "accept"):
-                raise ValueError(f"Rules.{kind} must be 'refuse' or 'accept'")
-
-    @classmethod
-    def strict(cls) -> Rules:
-        """Rules that refuse every deviation."""
-        refuse: dict[str, Action] = {kind: "refuse" for kind in DEVIATION_KINDS}
-        return cls(**refuse)
-
-    @classmethod
-    def lenient(cls) -> Rules:
-        """Rules that accept every deviation, recording each one."""
-        accept: dict[str, Action] = {kind: "accept" for kind in DEVIATION_KINDS}
-        return cls(**accept)
-
-    def action(self, kind: DeviationKind) -> Action:
-        """The action for ``kind``."""
-        action: Action = getattr(self, kind)
-        return action
-
-    def replace(self, **changes: Action) -> Rules:
-        """A copy with some kinds changed, e.g. ``rules.replace(empty_mn="accept")``."""
-        return dataclasses.replace(self, **changes)
-
-
-DEFAULT_RULES: Final = Rules()
+_STRICT: Final = Rules.strict()
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +159,13 @@ class Reading(NamedTuple):
             return None
 
 
-@dataclass(frozen=True, slots=True)
+# Reading(code, values, flag) from the tuple of all its fields, without NamedTuple's Python-level
+# __new__ (a quarter of the time of the usual readings); the text default is shared likewise.
+_new_reading: Final = partial(tuple.__new__, Reading)
+_NO_TEXT: Final = Reading._field_defaults["text"]
+
+
+@dataclass(frozen=True)  # no __slots__, so that _filled() can fill it at once
 class CpData:
     """The CP data area: DataTime, readings per pollutant code, and the other fields as text."""
 
@@ -292,7 +177,7 @@ class CpData:
 Version = Literal["2017", "2005"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no __slots__, so that _filled() can fill it at once
 class Packet:
     """A parsed HJ 212 packet (data segment fields of HJ 212-2017 表3).
 
@@ -340,10 +225,12 @@ _CP_FIELDS: Final = frozenset(
     | {"CstartTime", "Ctime", "Stime"}
     | {"AlarmTime", "AlarmType", "ReportTarget", "ReportTime", "DayStdValue", "NightStdValue"}
 )
-# 表4 numeric ``xxxxxx-`` fields (N-typed), plus 2005's Ala/UpValue/LowValue.
-_NUMERIC: Final = frozenset(
-    {*_VALUE_FIELDS, "Data", "DayData", "NightData", "RS", "RT", "Ala", "UpValue", "LowValue"}
+# 表4 numeric ``xxxxxx-`` fields (N-typed), plus 2005's Ala/UpValue/LowValue; the most used first.
+_NUMERIC_NAMES: Final = (
+    *_VALUE_FIELDS,
+    *("Data", "DayData", "NightData", "RS", "RT", "Ala", "UpValue", "LowValue"),
 )
+_NUMERIC: Final = frozenset(_NUMERIC_NAMES)
 _TEXT: Final = frozenset({"SN", "Info"})
 _FLAGS_2017: Final = frozenset(f.value for f in DataFlag)
 _NUMBER_CHARS: Final = "0123456789.-"
@@ -361,6 +248,22 @@ _HEAD: Final = re.compile(
     rf"QN={_V};ST={_V};CN={_V};PW={_V};MN={_V};Flag={_V};(?:PNUM={_V};PNO={_V};)?"
 )
 _HEAD_KEYS: Final = ("QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO")
+# A valid QN standing in for a packet's own, which changes with every packet (see _usual_header).
+_SOME_QN: Final = "20170501000000000"
+# The usual CP, read by one loop with no check left to make (:meth:`_Parser.usual_cp`): 表4
+# fields without a code, then per pollutant code numbers and a data flag. A number has the
+# characters of one here (§6.3.3: digits, a sign and a decimal point), and Decimal checks their
+# order, as on the general path. Possessive quantifiers, as the items cannot overlap: giving
+# characters back could never help a match.
+_USUAL_ITEM: Final = (
+    rf"[A-Za-z0-9]++(?:-(?:(?:{'|'.join(_NUMERIC_NAMES)})=[-0-9.]++|Flag=[^;,=]*+)|=[^;,=]*+)"
+)
+_USUAL_CP: Final = re.compile(rf"{_USUAL_ITEM}(?:[;,]{_USUAL_ITEM})*+")
+# Pollutant codes read without a deviation: a 2017 packet should carry 2017 codes (附录B).
+_USUAL_CODES: Final[Mapping[Version, frozenset[Version | None]]] = {
+    "2017": frozenset({"2017"}),
+    "2005": frozenset({"2017", "2005"}),
+}
 
 
 def unwrap(frame: bytes) -> bytes:
@@ -402,15 +305,9 @@ def parse(frame: bytes, rules: Rules = DEFAULT_RULES) -> Packet:
     return _Parser(rules).segment(text)
 
 
-class _Header(TypedDict):
-    qn: str | None
-    st: str
-    cn: str
-    pw: str | None
-    mn: str
-    flag: Flag | None
-    pnum: int | None
-    pno: int | None
+# The header fields in the order of Packet's first fields: qn, st, cn, pw, mn, flag, pnum, pno.
+_Header = tuple[str | None, str, str, str | None, str, Flag | None, int | None, int | None]
+_HeaderRest = tuple[str, str, str | None, str, Flag | None, int | None, int | None]
 
 
 class _Parser:
@@ -444,16 +341,38 @@ class _Parser:
         if len(cp_text) + 7 > _MAX_CP:
             self.deviate("cp_length", "CP", f"{len(cp_text) + 7} characters, over {_MAX_CP}")
         cp = self.cp(cp_text) if cp_text else CpData(None, {}, {})
-        return Packet(**header, cp=cp, deviations=tuple(self.deviations), version=self.version)
+        qn, st, cn, pw, mn, flag, pnum, pno = header
+        fields = {
+            "qn": qn,
+            "st": st,
+            "cn": cn,
+            "pw": pw,
+            "mn": mn,
+            "flag": flag,
+            "pnum": pnum,
+            "pno": pno,
+            "cp": cp,
+            "deviations": tuple(self.deviations),
+            "version": self.version,
+        }
+        return _filled(Packet, fields)
 
     def header(self, head: str) -> _Header:
+        # 表3 puts QN first, and the rest of a logger's header repeats from packet to packet.
+        qn = head[3:20]
+        if head[:3] == "QN=" and head[20:21] == ";" and qn.isdigit() and qn.isascii():
+            usual = _usual_header(head[21:])
+            if usual is not None:
+                rest, self.version = usual
+                return (qn, *rest)
         match = _HEAD.fullmatch(head)
-        if match:
-            fields = {
-                k: v for k, v in zip(_HEAD_KEYS, match.groups(), strict=True) if v is not None
-            }
-        else:
-            fields = self.header_fields(head[:-1])
+        if match is None:
+            return self.checked_header(self.header_fields(head[:-1]))
+        fields = {k: v for k, v in zip(_HEAD_KEYS, match.groups(), strict=True) if v is not None}
+        return self.checked_header(fields)
+
+    def checked_header(self, fields: Mapping[str, str]) -> _Header:
+        """The header fields checked one by one, deviations recorded."""
         for key in ("ST", "CN"):
             if key not in fields:
                 raise FrameError("missing", f"header has no {key}")
@@ -463,16 +382,8 @@ class _Parser:
         flag = self.flag(fields.get("Flag"))
         pnum, pno = self.split(fields, flag)
         self.check_codes(fields, cn)
-        return _Header(
-            qn=fields.get("QN"),
-            st=fields["ST"],
-            cn=cn,
-            pw=fields.get("PW"),
-            mn=fields.get("MN", ""),
-            flag=flag,
-            pnum=pnum,
-            pno=pno,
-        )
+        mn = fields.get("MN", "")
+        return fields.get("QN"), fields["ST"], cn, fields.get("PW"), mn, flag, pnum, pno
 
     def header_fields(self, head: str) -> dict[str, str]:
         """The header item by item, saying exactly which item is malformed."""
@@ -541,7 +452,80 @@ class _Parser:
             self.deviate("unknown_cn", "CN", f"{cn} is not in 表9")
 
     def cp(self, text: str) -> CpData:
-        """The CP data area: tokenise, then interpret each field."""
+        """The CP data area: the usual shape in one loop, anything else field by field."""
+        if _USUAL_CP.fullmatch(text):
+            cp = self.usual_cp(text)
+            if cp is not None:
+                return cp
+        return self.cp_fields(text)
+
+    def usual_cp(self, text: str) -> CpData | None:
+        """A CP that matches ``_USUAL_CP``, or None when it holds something :meth:`cp_fields`
+        must look at (a field twice, a deviation, an error), which then reads it all again.
+
+        Most packets a server receives are of this shape, and checks the general path makes
+        per field are made here once per packet (the pattern checked names and number
+        characters, a set comparison the names without code); property tests hold the two paths
+        to the same result.
+        """
+        # Every item is name=value with one '=', so one split gives names and values in turn.
+        flat = text.replace(",", ";").replace("=", ";").split(";")
+        fields: dict[str, str] = {}
+        drafts: dict[str, dict[str, Decimal]] = {}
+        flags: dict[str, str] = {}
+        last = ""
+        values: dict[str, Decimal] = {}
+        for key, value in zip(flat[::2], flat[1::2], strict=True):
+            code, dash, name = key.partition("-")
+            if code != last or not dash:  # a field without code, or the next code's first
+                if not dash:
+                    if key in fields:
+                        return None
+                    fields[key] = value
+                    continue
+                if code in drafts:  # the code's fields are not all in one run
+                    return None
+                last, values = code, {}
+                drafts[code] = values
+            if name == "Flag":  # the only name of the pattern that is not a number's
+                if code in flags:
+                    return None
+                flags[code] = value
+            elif name in values:
+                return None
+            else:
+                try:
+                    values[name] = Decimal(value)
+                except InvalidOperation:
+                    return None
+        if not fields.keys() <= _CP_FIELDS:
+            return None
+        data_time = None
+        if "DataTime" in fields:
+            data_time = _usual_time(fields["DataTime"])
+            if data_time is None:
+                return None
+        readings = self.usual_readings(drafts, flags)
+        if readings is None:
+            return None
+        return _filled(CpData, {"data_time": data_time, "readings": readings, "fields": fields})
+
+    def usual_readings(
+        self, drafts: dict[str, dict[str, Decimal]], flags: dict[str, str]
+    ) -> dict[str, Reading] | None:
+        """The readings of :meth:`usual_cp`, or None if a code or a data flag is a deviation."""
+        codes = _USUAL_CODES[self.version]
+        allowed = _FLAGS_2017 if self.version == "2017" else DATA_FLAGS_2005
+        readings = {}
+        for code, values in drafts.items():
+            flag = flags.get(code)
+            if _code_kind(code) not in codes or (flag is not None and flag not in allowed):
+                return None
+            readings[code] = _new_reading((code, values, flag, None, None, _NO_TEXT))
+        return readings
+
+    def cp_fields(self, text: str) -> CpData:
+        """The CP data area field by field: tokenise, then interpret each field."""
         if _CP.fullmatch(text):
             # Every item is name=value with one '=', so one split gives names and values in turn.
             flat = text.replace(",", ";").replace("=", ";").split(";")
@@ -647,6 +631,47 @@ class _Parser:
             return _time14(value)
         except ValueError:
             raise FrameError("value", f"{key}={value} is not a valid time") from None
+
+
+_Frozen = TypeVar("_Frozen", Packet, CpData)
+
+
+def _filled(cls: type[_Frozen], fields: dict[str, Any]) -> _Frozen:
+    """``cls(**fields)`` without the generated ``__init__``, whose ``object.__setattr__`` call
+    per field (the price of ``frozen``) cost 3 µs of a 30 µs parse: the fields are set as one
+    dict, as ``__init__`` leaves them (neither class has a default or a check; a test compares).
+    """
+    instance = object.__new__(cls)
+    object.__setattr__(instance, "__dict__", fields)
+    return instance
+
+
+@lru_cache(maxsize=16384)
+def _usual_header(rest: str) -> tuple[_HeaderRest, Version] | None:
+    """The header fields after a valid QN (``rest`` is the header after ``QN=…;``) and the
+    version, when they hold no deviation and no error; else None, and the caller checks the
+    header field by field.
+
+    Cached because a data logger sends the same header with every packet, QN apart (which the
+    caller checks): 16,384 entries hold a few thousand loggers' few kinds of upload.
+    """
+    parser = _Parser(_STRICT)  # refuses any deviation, so a header with one gets None
+    try:
+        header = parser.checked_header(parser.header_fields(f"QN={_SOME_QN};{rest}"[:-1]))
+    except FrameError:
+        return None
+    return header[1:], parser.version
+
+
+def _usual_time(value: str) -> datetime | None:
+    """An N14 time (表4) as :meth:`_Parser.time` reads it, or None for one it would not accept
+    as it stands (17 digits, not digits, not a valid time)."""
+    if len(value) != 14 or not value.isdigit() or not value.isascii():
+        return None
+    try:
+        return _time14(value)
+    except ValueError:
+        return None
 
 
 @lru_cache(maxsize=4096)
