@@ -28,6 +28,7 @@ from openpyxl.styles import Font
 from plantrack.accounts.access import region_filter, scope_of
 from plantrack.accounts.models import Role
 from plantrack.enterprises.models import EmissionChange, EmissionFigure, Enterprise
+from plantrack.reporting.excel import RowError
 
 from .commands import is_environmental_department
 
@@ -52,16 +53,6 @@ class FigureRow:
     year: int
     pollutant: str
     amount: Decimal
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"第 {self.row} 行“{self.column}”：{self.message}"
 
 
 class LoadsRefused(Exception):

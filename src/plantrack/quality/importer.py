@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from plantrack.core.monitoring.supervisory import Sample, sample_complies
 from plantrack.enterprises.models import Enterprise
+from plantrack.reporting.excel import RowError
 
 from .models import SampleChange, SupervisorySample
 
@@ -39,16 +40,6 @@ COLUMNS = (
     ("报告编号", "report_no", False),
 )
 MAX_ROWS = 20_000
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"第 {self.row} 行“{self.column}”：{self.message}"
 
 
 class ImportFailed(Exception):

@@ -75,6 +75,19 @@ class Error:
     message: str
 
 
+@dataclass(frozen=True)
+class RowError:
+    """One problem of a row of a plain imported sheet (no template code row): its row number,
+    the column's header and what is wrong."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行“{self.column}”：{self.message}"
+
+
 def malformed(message: str, sheet: str = "") -> Malformed:
     return Malformed([Error(sheet, None, "", "", message)])
 
