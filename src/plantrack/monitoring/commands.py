@@ -25,7 +25,7 @@ from django.db import OperationalError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from plantrack.accounts.access import scope_of
+from plantrack.accounts.access import Scope, scope_of
 from plantrack.accounts.models import Role
 from plantrack.core.hj212.build import RequestError, request_parameters, request_qn
 
@@ -53,15 +53,23 @@ class CommandForbidden(CommandRefused):
     """The user may not send commands to this source."""
 
 
+def environmental_reach(scope: Scope) -> str:
+    """Where ``scope`` may act on monitored sources and their enterprises (commands to
+    loggers, emission figures): "all" for the province administrator and the environmental
+    department, "city" for a city's own, "" for everyone else."""
+    if scope.is_admin:
+        return "all"
+    if scope.role == Role.DEPARTMENT and scope.department_code:
+        return "all" if is_environmental_department(scope.department_code) else ""
+    return "city" if scope.role == Role.CITY else ""
+
+
 def can_command(user: User, source: MonitoredSource) -> bool:
     """Whether ``user`` may send commands to ``source``'s logger."""
     scope = scope_of(user)
-    if scope.is_admin:
-        return True
-    if scope.role == Role.DEPARTMENT and scope.department_code:
-        return is_environmental_department(scope.department_code)
-    if scope.role != Role.CITY:
-        return False
+    reach = environmental_reach(scope)
+    if reach != "city":
+        return reach == "all"
     return MonitoredSource.objects.filter(visible_filter(scope), pk=source.pk).exists()
 
 

@@ -30,7 +30,7 @@ from plantrack.accounts.models import Role
 from plantrack.enterprises.models import EmissionChange, EmissionFigure, Enterprise
 from plantrack.reporting.excel import RowError
 
-from .commands import is_environmental_department
+from .commands import environmental_reach
 
 COLUMNS = {
     "化学需氧量（吨）": "cod",
@@ -66,12 +66,9 @@ class LoadsRefused(Exception):
 def can_enter_loads(user: AbstractBaseUser | AnonymousUser, enterprise: Enterprise | None) -> bool:
     """Whether ``user`` may change the figures of ``enterprise`` (None: of any it may)."""
     scope = scope_of(user)
-    if scope.is_admin:
-        return True
-    if scope.role == Role.DEPARTMENT and scope.department_code:
-        return is_environmental_department(scope.department_code)
-    if scope.role != Role.CITY:
-        return False
+    reach = environmental_reach(scope)
+    if reach != "city":
+        return reach == "all"
     if enterprise is None:
         return True
     return Enterprise.objects.filter(region_filter(scope, "region"), pk=enterprise.pk).exists()
