@@ -5,12 +5,18 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
 
 from plantrack.accounts.demo import DEMO_PASSWORD, ensure_demo_accounts
 from plantrack.plans.actions import load_plan_file
 from plantrack.regions.loader import load_regions
 
 from .browser import browser, page  # noqa: F401  (fixtures for browser tests)
+
+# No per-example deadline: speed belongs to benchmarks/, and on a busy CI machine a deadline
+# fails correct code (it did, once, on a core property test).
+hypothesis_settings.register_profile("plantrack", deadline=None)
+hypothesis_settings.load_profile("plantrack")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("PLANTRACK_SHARED", REPO.parent / "shared"))
