@@ -54,6 +54,24 @@ class RunningServer:
         return self.result[0]
 
 
+# Two registered outlets in two cities, for the access tests of pages and commands.
+HZ_MN = "330106000000000000000001"
+NB_MN = "330200000000000000000001"
+
+
+@pytest.fixture
+def outlets() -> tuple[MonitoredSource, MonitoredSource]:
+    hz = MonitoredSource.objects.create(
+        mn=HZ_MN, password="123456", name="西湖排放口", region=Region.objects.get(code="330106"),
+        system="32",
+    )  # fmt: skip
+    nb = MonitoredSource.objects.create(
+        mn=NB_MN, password="123456", name="宁波排放口", region=Region.objects.get(code="330200"),
+        system="31",
+    )  # fmt: skip
+    return hz, nb
+
+
 def read_frames(sock: socket.socket, count: int, timeout: float = 3.0) -> bytes:
     """Read until ``count`` CR LF-terminated frames arrived, or the timeout."""
     data = b""

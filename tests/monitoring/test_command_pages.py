@@ -5,28 +5,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from plantrack.monitoring.models import CommandEvent, LoggerCommand, MonitoredSource
-from plantrack.regions.models import Region
+from plantrack.monitoring.models import CommandEvent, LoggerCommand
 
 from ..conftest import PASSWORD
+from .conftest import HZ_MN, NB_MN
 
 pytestmark = pytest.mark.django_db
-
-HZ_MN = "330106000000000000000001"
-NB_MN = "330200000000000000000001"
-
-
-@pytest.fixture
-def outlets() -> tuple[MonitoredSource, MonitoredSource]:
-    hz = MonitoredSource.objects.create(
-        mn=HZ_MN, password="123456", name="西湖排放口", region=Region.objects.get(code="330106"),
-        system="32",
-    )  # fmt: skip
-    nb = MonitoredSource.objects.create(
-        mn=NB_MN, password="123456", name="宁波排放口", region=Region.objects.get(code="330200"),
-        system="31",
-    )  # fmt: skip
-    return hz, nb
 
 
 def login(client, username: str):

@@ -16,25 +16,17 @@ from plantrack.monitoring.models import (
     ReceiverEvent,
     SourcePollutant,
 )
-from plantrack.regions.models import Region
+
+from .conftest import HZ_MN, NB_MN
 
 pytestmark = pytest.mark.django_db
 
-HZ_MN = "330106000000000000000001"
-NB_MN = "330200000000000000000001"
 HOUR = dt.datetime(2011, 6, 1, 8, tzinfo=BEIJING)
 
 
 @pytest.fixture
-def two_cities() -> tuple[MonitoredSource, MonitoredSource]:
-    hz = MonitoredSource.objects.create(
-        mn=HZ_MN, password="123456", name="西湖排放口", region=Region.objects.get(code="330106"),
-        system="32",
-    )  # fmt: skip
-    nb = MonitoredSource.objects.create(
-        mn=NB_MN, password="123456", name="宁波排放口", region=Region.objects.get(code="330200"),
-        system="31",
-    )  # fmt: skip
+def two_cities(outlets) -> tuple[MonitoredSource, MonitoredSource]:
+    hz, nb = outlets
     SourcePollutant.objects.create(source=hz, code="w01018", limit=Decimal("100"),
                                    limit_unit="mg/L", limit_standard="GB 8978-1996 表4 一级")  # fmt: skip
     now = dt.datetime.now(dt.UTC)
