@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -193,12 +194,32 @@ def start_logger(port: int, unit: FieldUnit, *, wait_for_mn: bool = True) -> Run
 def _stored(mn: str) -> bool:
     from django.db import OperationalError
 
-    from plantrack.monitoring.models import Reading
+    from plantrack.monitoring.models import Record
 
     try:
-        return Reading.objects.filter(source__mn=mn).exists()
+        return Record.objects.filter(source__mn=mn).exists()
     except OperationalError:  # see ``queue``
         return False
+
+
+def stored(**filters: Any) -> dict[tuple[str, str], Decimal]:
+    """The values of the records matching ``filters`` by (pollutant, kind); a later record
+    overwrites an earlier one's value of the same pollutant and kind."""
+    from plantrack.monitoring.models import Record
+
+    out = {}
+    for record in Record.objects.filter(**filters).order_by("id"):
+        for code in record.data:
+            out.update({(code, kind): value for kind, value in record.values(code).items()})
+    return out
+
+
+def value_count(**filters: Any) -> int:
+    """How many values the records matching ``filters`` hold."""
+    from plantrack.monitoring.models import Record
+
+    records = Record.objects.filter(**filters)
+    return sum(len(r.values(code)) for r in records for code in r.data)
 
 
 def queue(*args: Any, **kwargs: Any) -> LoggerCommand:

@@ -20,7 +20,7 @@ from plantrack.monitoring.models import (
     CommandEvent,
     LoggerCommand,
     MonitoredSource,
-    Reading,
+    Record,
     SourceChange,
 )
 
@@ -75,8 +75,8 @@ def test_2061_fetches_hours_of_history_and_they_are_stored(command_server, comma
         "20110602100000",
     ]
     command_server.shutdown()
-    stored = Reading.objects.filter(source__mn=MN, cn="2061", kind="Avg", pollutant="w01018")
-    assert {r.time: r.value for r in stored} == {
+    stored = Record.objects.filter(source__mn=MN, cn="2061", data__has_key="w01018")
+    assert {r.time: r.values("w01018")["Avg"] for r in stored} == {
         begin + dt.timedelta(hours=h): history_value("w01018", Decimal("25.5"), begin + dt.timedelta(hours=h))
         for h in range(3)
     }  # fmt: skip

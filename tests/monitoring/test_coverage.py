@@ -11,14 +11,14 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import Workbook
 
 from plantrack.core.hj212 import BEIJING
 from plantrack.enterprises.models import EmissionChange, EmissionFigure, Enterprise
 from plantrack.monitoring import coverage
 from plantrack.monitoring.coverage_views import quarter_to_date
-from plantrack.monitoring.models import MonitoredSource, Reading, SourcePollutant
+from plantrack.monitoring.models import MonitoredSource, SourcePollutant
+from plantrack.monitoring.store import store_values
 from plantrack.plans.models import Plan
 from plantrack.quality.publish import publish
 from plantrack.quality.services import Month
@@ -48,14 +48,9 @@ def outlet(owner: Enterprise, mn: str, codes: dict[str, list[dt.datetime]], *, a
         mn=mn, password="123456", name="排放口", enterprise=owner, region=owner.region,
         system="32", active=active,
     )  # fmt: skip
-    now = timezone.now()
     for code, hours in codes.items():
         SourcePollutant.objects.create(source=source, code=code)
-        Reading.objects.bulk_create(
-            Reading(source=source, pollutant=code, time=h, cn="2061", kind="Avg",
-                    value=Decimal("10"), qn="", received_at=now)
-            for h in hours
-        )  # fmt: skip
+        store_values(source.pk, "2061", [(h, code, "Avg", Decimal("10"), "") for h in hours])
     return source
 
 

@@ -11,13 +11,14 @@ from django.urls import reverse
 from plantrack.core.hj212 import BEIJING
 from plantrack.monitoring.models import (
     MonitoredSource,
-    Reading,
     ReceiverCounter,
     ReceiverEvent,
+    Record,
     SourcePollutant,
 )
+from plantrack.monitoring.store import store_values
 
-from .conftest import HZ_MN, NB_MN
+from .conftest import HZ_MN, NB_MN, value_count
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +32,10 @@ def two_cities(outlets) -> tuple[MonitoredSource, MonitoredSource]:
                                    limit_unit="mg/L", limit_standard="GB 8978-1996 表4 一级")  # fmt: skip
     now = dt.datetime.now(dt.UTC)
     for source in (hz, nb):
-        for h in range(3):
-            Reading.objects.create(
-                source=source, pollutant="w01018", time=HOUR + dt.timedelta(hours=h), cn="2061",
-                kind="Avg", value=Decimal("25.5") + h, flag="N", qn="", received_at=now,
-            )  # fmt: skip
+        store_values(source.pk, "2061", [
+            (HOUR + dt.timedelta(hours=h), "w01018", "Avg", Decimal("25.5") + h, "N")
+            for h in range(3)
+        ])  # fmt: skip
         ReceiverCounter.objects.create(
             mn=source.mn, day=dt.date(2011, 6, 1), source=source, frames_ok=3, readings=3,
             bad_crc=1,
@@ -121,9 +121,10 @@ def test_demo_registers_labelled_sources_and_stores_readings_through_the_parser(
     assert first.sources_created == 44
     assert MonitoredSource.objects.filter(is_demo=True).count() == 44
     assert all("演示数据" in s.note for s in MonitoredSource.objects.filter(is_demo=True))
-    assert first.packets > 44 * 20 and first.readings == Reading.objects.count()
-    hourly = Reading.objects.filter(cn="2061", pollutant="a21026", kind="ZsAvg")
-    assert hourly.exists() and all(r.flag in {"N", "M"} for r in hourly)
+    assert first.packets > 44 * 20 and first.readings == value_count()
+    hourly = Record.objects.filter(cn="2061", data__has_key="a21026")
+    converted = [r for r in hourly if "ZsAvg" in r.values("a21026")]  # outlets, not stations
+    assert converted and {r.flag("a21026") for r in converted} <= {"N", "M"}
     again = generate_demo(days=1)
     assert (again.sources_created, again.readings) == (0, 0)
     source = MonitoredSource.objects.get(mn__startswith="330100", system="31")

@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from plantrack.accounts.demo import DEMO_PASSWORD
 from plantrack.core.hj212 import BEIJING
 from plantrack.enterprises.models import Enterprise
-from plantrack.monitoring.models import MonitoredSource, Reading, SourcePollutant
+from plantrack.monitoring.models import MonitoredSource, SourcePollutant
+from plantrack.monitoring.store import store_values
 from plantrack.quality.services import Month
 from plantrack.regions.models import Region
 
@@ -29,16 +29,12 @@ def store(
     flag: str = "N",
     kinds: tuple[str, ...] = ("Avg",),
 ) -> None:
-    received = timezone.now()
-    Reading.objects.bulk_create(
-        [
-            Reading(source=source, pollutant=pollutant, time=hour, cn="2061", kind=kind,
-                    value=Decimal(value), flag=flag, qn="", received_at=received)
-            for hour in hours
-            for kind in kinds
-        ],
-        ignore_conflicts=True,
-    )  # fmt: skip
+    # A pollutant stored later joins the hour's record, as with the receiver.
+    store_values(
+        source.pk,
+        "2061",
+        [(h, pollutant, kind, Decimal(value), flag) for h in hours for kind in kinds],
+    )
 
 
 def outlet(mn: str, county: str, enterprise_code: str, name: str) -> MonitoredSource:

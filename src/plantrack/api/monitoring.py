@@ -144,25 +144,26 @@ def list_readings(request: HttpRequest, mn: str, query: Query[ReadingQuery]) -> 
         raise HttpError(422, f"limit：应在 1 到 {MAX_READINGS} 之间，收到 {query.limit}")
     if query.start and query.end and query.start >= query.end:
         raise HttpError(422, "start 应早于 end")
-    rows = readings_between(
+    values = readings_between(
         source,
         pollutant=query.pollutant,
         start=query.start,
         end=query.end,
         cn=query.cn,
         kind=query.kind,
-    )[: query.limit]
+        limit=query.limit,
+    )
     return [
         {
-            "pollutant": r.pollutant,
-            "time": r.time,
-            "cn": r.cn,
-            "kind": r.kind,
-            "value": f"{r.value.normalize():f}",
-            "flag": r.flag,
-            "qn": r.qn,
+            "pollutant": v.pollutant,
+            "time": v.time,
+            "cn": v.cn,
+            "kind": v.kind,
+            "value": v.text,
+            "flag": v.flag,
+            "qn": v.qn,
         }
-        for r in rows
+        for v in values
     ]
 
 

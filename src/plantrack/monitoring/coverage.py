@@ -31,7 +31,7 @@ from plantrack.core.monitoring.coverage import (
 from plantrack.enterprises.models import EmissionFigure
 from plantrack.regions.models import Level, Region
 
-from .models import Reading
+from .models import Record
 
 _BY_CODE = {code: pollutant for pollutant, code in POLLUTANT_CODES.items()}
 
@@ -97,22 +97,23 @@ def _networked(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> set[tu
     if hours <= 0:
         return set()
     threshold = min_rate()
-    rows = (
-        Reading.objects.filter(
-            source__enterprise__isnull=False,
-            source__active=True,
-            cn="2061",
-            time__gte=start,
-            time__lt=end,
-            pollutant__in=list(_BY_CODE),
-        )
-        .values("source__enterprise_id", "pollutant")
-        .annotate(hours=Count("time", distinct=True))
+    records = Record.objects.filter(
+        source__enterprise__isnull=False,
+        source__active=True,
+        cn="2061",
+        time__gte=start,
+        time__lt=end,
     )
     out = set()
-    for row in rows:
-        if Fraction(row["hours"]) / Fraction(int(hours)) > threshold:
-            out.add((row["source__enterprise_id"], _BY_CODE[row["pollutant"]]))
+    for code, pollutant in _BY_CODE.items():
+        rows = (
+            records.filter(data__has_key=code)
+            .values("source__enterprise_id")
+            .annotate(hours=Count("time", distinct=True))
+        )
+        for row in rows:
+            if Fraction(row["hours"]) / Fraction(int(hours)) > threshold:
+                out.add((row["source__enterprise_id"], pollutant))
     return out
 
 

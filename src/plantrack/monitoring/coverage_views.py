@@ -25,7 +25,7 @@ from plantrack.enterprises.models import EmissionFigure, Enterprise, LoadPolluta
 from plantrack.plans.models import Plan
 
 from . import coverage, loads
-from .models import Reading
+from .models import Record
 
 COLUMNS = [*POLLUTANT_CODES, EQUIVALENT]
 
@@ -46,7 +46,7 @@ def _month(request: HttpRequest) -> tuple[int, int]:
         return year, month
     except ValueError:
         pass
-    latest = Reading.objects.filter(cn="2061").aggregate(at=Max("time"))["at"]
+    latest = Record.objects.filter(cn="2061").aggregate(at=Max("time"))["at"]
     moment = (latest or timezone.now()).astimezone(BEIJING)
     return moment.year, moment.month
 

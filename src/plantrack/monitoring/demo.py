@@ -31,9 +31,9 @@ from plantrack.enterprises.models import EmissionFigure, Enterprise
 from plantrack.plans.models import Target
 from plantrack.regions.models import Level, Region
 
-from .ingest import rows_of
-from .models import MonitoredSource, Reading, SourcePollutant
-from .store import ReadingRow, insert_readings
+from .ingest import RecordRow, record_rows
+from .models import MonitoredSource, Record, SourcePollutant
+from .store import insert_records
 
 DEMO_LABEL = "演示数据"
 SEED = "monitoring-2011"
@@ -280,19 +280,15 @@ def generate_demo(
     specs = {kind[0]: kind[3] for kind in _KINDS}
     received = dt.datetime.now(dt.UTC)
     for source in MonitoredSource.objects.filter(is_demo=True).order_by("mn"):
-        done = Reading.objects.filter(source=source, time__gte=begin, time__lt=end).exists()
+        done = Record.objects.filter(source=source, time__gte=begin, time__lt=end).exists()
         kind = source.mn[6]
         if done or kind not in specs:
             continue
-        rows: list[ReadingRow] = []
+        rows: list[RecordRow] = []
         for frame in _frames(source, specs[kind], begin, days):
-            packet = parse(frame)
+            packet_rows, values = record_rows(parse(frame), source.pk, received)
+            rows += packet_rows
             result.packets += 1
-            qn = packet.qn or ""
-            rows.extend(
-                (source.pk, code, at, cn, value_kind, value, flag, qn, received)
-                for code, at, cn, value_kind, value, flag in rows_of(packet)
-            )
-        insert_readings(rows)
-        result.readings += len(rows)
+            result.readings += values
+        insert_records(rows)
     return result

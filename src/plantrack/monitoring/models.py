@@ -16,14 +16,17 @@ classes from them):
   gas values) and the expected reporting of each data command: ``rtd_interval`` seconds for
   2011, ``minute_interval`` minutes for 2051, ``reports_hourly`` for 2061, ``reports_daily``
   for 2031 (an expected-count basis for transmission rates).
-- ``Reading``: one value: ``source``, ``pollutant`` (always the 2017 code; 2005 codes are
-  mapped on receipt), ``time`` (the packet's DataTime, aware; for 2051/2061/2031 the start of
-  the interval, for 2011 the sampling moment), ``cn`` (2011/2051/2061/2031/...), ``kind``
-  (Rtd, Avg, Min, Max, Cou, ZsRtd, ZsAvg, ZsMin, ZsMax, Data, DayData, NightData, RS, RT),
-  ``value`` (Decimal as sent), ``flag`` (data flag, e.g. N/F/M/S/D/C/T/B; empty if none sent),
-  ``qn`` and ``received_at``. Unique on (source, pollutant, time, cn, kind): the same QN re-sent
-  (or the same interval re-uploaded) is stored once, the first value kept; the same index
-  serves reads by source, pollutant and time range.
+- ``Record``: one upload of one data time: ``source``, ``time`` (the packet's DataTime, aware;
+  for 2051/2061/2031 the start of the interval, for 2011 the sampling moment), ``cn``
+  (2011/2051/2061/2031/...), ``data`` (every pollutant's values: ``{pollutant: {kind: value,
+  "Flag": flag, "EFlag": flag}}``, pollutants by their 2017 codes (2005 codes are mapped on
+  receipt), kinds Rtd, Avg, Min, Max, Cou, ZsRtd, ZsAvg, ZsMin, ZsMax, Data, DayData,
+  NightData, RS, RT; values are JSON numbers read back as ``Decimal``, exactly as sent),
+  ``qn`` and ``received_at``. Unique on (source, time, cn): an upload re-sent is stored once;
+  a later upload of the same time adds the pollutants and kinds not yet stored and changes
+  none. The same index serves reads by source and time range. One row an upload, not one a
+  value: the receiver writes a twelfth of the rows, which is what lets it keep up with
+  thousands of uploads a second (``benchmarks/hj212_ingest.py``).
 - ``ReceiverEvent``: the log of refused or deviating packets and dropped connections (time,
   peer, MN if known, kind, reason, an excerpt of the bytes).
 - ``LoggerCommand``: a request the platform sends to a source's logger (上位机 → 现场机,
@@ -39,6 +42,12 @@ classes from them):
 """
 
 from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Final
 
 from django.conf import settings
 from django.db import models
@@ -180,11 +189,72 @@ class SourcePollutant(models.Model):
         return f"{self.source.mn} {self.code}"
 
 
-class Reading(models.Model):
-    """One value received from a data logger (one pollutant, one value kind, one data time)."""
+VALUE_FLAGS: Final = ("Flag", "EFlag")
+"""The text members of a pollutant's entry in :attr:`Record.data`; the others are values."""
+
+Entry = Mapping[str, "Decimal | int | str"]
+
+
+def dumps_data(data: Mapping[str, Entry]) -> str:
+    """:attr:`Record.data` as JSON text with its values as JSON numbers, written exactly as
+    ``str(Decimal)`` writes them (the standard ``json`` module would round them to floats).
+    The values must be finite, as the parser's are (:func:`check_finite` for other callers)."""
+    return (
+        "{"
+        + ",".join([f"{json_string(code)}:{dumps_entry(entry)}" for code, entry in data.items()])
+        + "}"
+    )
+
+
+def dumps_entry(entry: Entry) -> str:
+    """One pollutant's entry: ``{"Avg":35.2,"Flag":"N"}``."""
+    # The receiver writes every upload through here: one f-string a member, keys from a cache.
+    members = [
+        f"{json_string(name)}:{json_string(value) if name in VALUE_FLAGS else value!s}"  # type: ignore[arg-type]
+        for name, value in entry.items()
+    ]
+    return "{" + ",".join(members) + "}"
+
+
+@lru_cache(maxsize=8192)
+def json_string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def check_finite(data: Mapping[str, Entry]) -> None:
+    """Raise ValueError unless every value is a finite number (JSON has no NaN)."""
+    for code, entry in data.items():
+        for name, value in entry.items():
+            if name in VALUE_FLAGS:
+                continue
+            if not isinstance(value, Decimal | int) or isinstance(value, bool):
+                raise ValueError(f"{code}-{name}: {value!r} is not a number")
+            if isinstance(value, Decimal) and not value.is_finite():
+                raise ValueError(f"{code}-{name}: {value} is not a finite number")
+
+
+class ExactEncoder(json.JSONEncoder):
+    """Encodes :attr:`Record.data` with :func:`dumps_data`; anything else as usual."""
+
+    def encode(self, o: Any) -> str:
+        if isinstance(o, Mapping) and all(isinstance(entry, Mapping) for entry in o.values()):
+            check_finite(o)
+            return dumps_data(o)
+        return super().encode(o)
+
+
+class ExactDecoder(json.JSONDecoder):
+    """JSON with its numbers as ``Decimal``: a monitored value is read back as it was sent."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(parse_float=Decimal, parse_int=Decimal, **kwargs)
+
+
+class Record(models.Model):
+    """One upload of a data logger: every pollutant's values at one data time (one CN)."""
 
     # No index of its own: the unique key below starts with the source (one index less to
-    # update per stored value).
+    # update per upload).
     source = models.ForeignKey(
         MonitoredSource,
         verbose_name=_("监测点"),
@@ -192,12 +262,9 @@ class Reading(models.Model):
         related_name="+",
         db_index=False,
     )
-    pollutant = models.CharField(_("污染物编码"), max_length=16)
     time = models.DateTimeField(_("数据时间"))
     cn = models.CharField(_("命令编码 CN"), max_length=4)
-    kind = models.CharField(_("数据类型"), max_length=10)
-    value = models.DecimalField(_("数值"), max_digits=24, decimal_places=6)
-    flag = models.CharField(_("数据标记"), max_length=4, blank=True)
+    data = models.JSONField(_("监测数据"), encoder=ExactEncoder, decoder=ExactDecoder)
     qn = models.CharField(_("请求编码 QN"), max_length=20, blank=True)
     received_at = models.DateTimeField(_("接收时间"))
 
@@ -206,15 +273,21 @@ class Reading(models.Model):
         verbose_name_plural = _("监测数据")
         constraints = [
             # Re-sent packets (same QN, same DataTime) must be stored once; this key is also
-            # the index for reads by source, pollutant and time range.
-            models.UniqueConstraint(
-                fields=["source", "pollutant", "time", "cn", "kind"],
-                name="monitoring_reading_once",
-            )
+            # the index for reads by source and time range.
+            models.UniqueConstraint(fields=["source", "time", "cn"], name="monitoring_record_once")
         ]
 
     def __str__(self) -> str:
-        return f"{self.pollutant}-{self.kind}={self.value} @ {self.time:%Y-%m-%d %H:%M}"
+        return f"{self.cn} @ {self.time:%Y-%m-%d %H:%M} ({len(self.data)})"
+
+    def values(self, pollutant: str) -> dict[str, Decimal]:
+        """The values of ``pollutant`` by kind (``{}`` when it was not sent)."""
+        entry = self.data.get(pollutant, {})
+        return {kind: value for kind, value in entry.items() if kind not in VALUE_FLAGS}
+
+    def flag(self, pollutant: str) -> str:
+        """The data flag of ``pollutant`` (``""`` when none was sent)."""
+        return str(self.data.get(pollutant, {}).get("Flag", ""))
 
 
 class EventKind(models.TextChoices):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Max, QuerySet, Sum
 
-from .models import COUNTER_FIELDS, MonitoredSource, Reading, ReceiverCounter
+from .models import COUNTER_FIELDS, MonitoredSource, ReceiverCounter, Record
 
 # Counters of frames the receiver refused (unknown MNs count under their own MN, no source).
 REFUSED_FIELDS = ("malformed", "bad_crc", "bad_length", "oversized", "wrong_password")
@@ -46,36 +48,47 @@ class Latest:
 def latest_readings(source: MonitoredSource, cn: str | None = None) -> list[Latest]:
     """Per pollutant the values of its newest data time (optionally of one command).
 
-    One indexed query per pollutant: the unique key starts (source, pollutant, time).
+    One query per pollutant, reading the unique key (source, time, CN) backwards.
     """
-    codes = sorted(
-        set(source.pollutants.values_list("code", flat=True))
-        | set(
-            Reading.objects.filter(source=source)
-            .order_by("-id")
-            .values_list("pollutant", flat=True)[:50]
-        )
-    )
+    recent = Record.objects.filter(source=source).order_by("-time")[:50]
+    codes = set(source.pollutants.values_list("code", flat=True))
+    for data in recent.values_list("data", flat=True):
+        codes.update(data)
     out = []
-    for code in codes:
-        readings = Reading.objects.filter(source=source, pollutant=code)
+    for code in sorted(codes):
+        records = Record.objects.filter(source=source, data__has_key=code)
         if cn:
-            readings = readings.filter(cn=cn)
-        newest = readings.order_by("-time").values("time", "cn").first()
+            records = records.filter(cn=cn)
+        newest = records.order_by("-time").first()
         if newest is None:
             continue
-        rows = readings.filter(time=newest["time"], cn=newest["cn"]).order_by("kind")
-        flags = {r.flag for r in rows if r.flag}
         out.append(
             Latest(
                 pollutant=code,
-                time=newest["time"],
-                cn=newest["cn"],
-                values={r.kind: f"{r.value.normalize():f}" for r in rows},
-                flag="".join(sorted(flags)),
+                time=newest.time,
+                cn=newest.cn,
+                values={k: _text(v) for k, v in sorted(newest.values(code).items())},
+                flag=newest.flag(code),
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value of a stored record (the API lists values one by one)."""
+
+    pollutant: str
+    time: dt.datetime
+    cn: str
+    kind: str
+    value: Decimal
+    flag: str
+    qn: str
+
+    @property
+    def text(self) -> str:
+        return _text(self.value)
 
 
 def readings_between(
@@ -86,17 +99,35 @@ def readings_between(
     end: dt.datetime | None = None,
     cn: str | None = None,
     kind: str | None = None,
-) -> QuerySet[Reading]:
-    """Readings of a source in [start, end), by data time."""
-    readings = Reading.objects.filter(source=source)
+    limit: int = 1000,
+) -> list[Value]:
+    """The first ``limit`` values of a source in [start, end), by data time, CN, pollutant
+    and kind."""
+    records = Record.objects.filter(source=source)
     if pollutant:
-        readings = readings.filter(pollutant=pollutant)
+        records = records.filter(data__has_key=pollutant)
     if start:
-        readings = readings.filter(time__gte=start)
+        records = records.filter(time__gte=start)
     if end:
-        readings = readings.filter(time__lt=end)
+        records = records.filter(time__lt=end)
     if cn:
-        readings = readings.filter(cn=cn)
-    if kind:
-        readings = readings.filter(kind=kind)
-    return readings.order_by("time", "pollutant", "cn", "kind")
+        records = records.filter(cn=cn)
+    out: list[Value] = []
+    for record in records.order_by("time", "cn").iterator(chunk_size=500):
+        for value in _values(record, pollutant, kind):
+            out.append(value)
+            if len(out) >= limit:
+                return out
+    return out
+
+
+def _values(record: Record, pollutant: str | None, kind: str | None) -> Iterator[Value]:
+    for code in sorted(record.data) if pollutant is None else [pollutant]:
+        flag = record.flag(code)
+        for name, value in sorted(record.values(code).items()):
+            if kind is None or name == kind:
+                yield Value(code, record.time, record.cn, name, value, flag, record.qn)
+
+
+def _text(value: Decimal) -> str:
+    return f"{value.normalize():f}"

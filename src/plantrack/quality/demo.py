@@ -21,7 +21,7 @@ from django.db.models import Max, Min
 
 from plantrack.core.hj212 import BEIJING
 from plantrack.core.monitoring.supervisory import Sample, sample_complies
-from plantrack.monitoring.models import MonitoredSource, Reading
+from plantrack.monitoring.models import MonitoredSource, Record
 
 from .models import SupervisorySample
 from .services import Month, compute_month
@@ -100,7 +100,7 @@ def _samples() -> int:
 
 def demo_months() -> list[Month]:
     """The months in which demo sources have readings."""
-    span = Reading.objects.filter(source__is_demo=True).aggregate(
+    span = Record.objects.filter(source__is_demo=True).aggregate(
         first=Min("time"), last=Max("time")
     )
     if span["first"] is None:

@@ -1,7 +1,7 @@
 """Compute a month's figures from stored readings with ``plantrack.core.monitoring``.
 
-Readings are the hourly records (CN 2061) the monitoring app stores, DataTime = start of the
-hour, read in Beijing time. Each compute replaces the month's stored results, so it can be run
+Readings are the values of the hourly records (CN 2061) the monitoring app stores, DataTime =
+start of the hour, read in Beijing time. Each compute replaces the month's stored results, so it can be run
 again at any time (after late data, amendments or a changed limit).
 """
 
@@ -19,7 +19,7 @@ from django.db.models import Q
 from plantrack.core.hj212 import BEIJING
 from plantrack.core.monitoring import airdays, exceedance, rates, sections
 from plantrack.core.monitoring.flags import HourStatus, Protocol
-from plantrack.monitoring.models import MonitoredSource, Reading, SourcePollutant
+from plantrack.monitoring.models import VALUE_FLAGS, MonitoredSource, Record, SourcePollutant
 from plantrack.regions.models import Region
 
 from .models import (
@@ -124,15 +124,18 @@ def hourly_records(
     out: dict[str, dict[dt.datetime, dict[str, tuple[Decimal, str]]]] = defaultdict(
         lambda: defaultdict(dict)
     )
-    rows = Reading.objects.filter(
-        source=source,
-        pollutant__in=list(codes),
-        time__gte=month.start,
-        time__lt=month.end,
-        cn=HOURLY,
-    ).values_list("pollutant", "time", "kind", "value", "flag")
-    for pollutant, time, kind, value, flag in rows.iterator(5000):
-        out[pollutant][time.astimezone(BEIJING)][kind] = (value, flag)
+    wanted = set(codes)
+    rows = Record.objects.filter(
+        source=source, time__gte=month.start, time__lt=month.end, cn=HOURLY
+    ).values_list("time", "data")
+    for time, data in rows.iterator(2000):
+        hour = time.astimezone(BEIJING)
+        for pollutant in wanted.intersection(data):
+            entry = data[pollutant]
+            flag = entry.get("Flag", "")
+            kinds = {k: (value, flag) for k, value in entry.items() if k not in VALUE_FLAGS}
+            if kinds:
+                out[pollutant][hour] = kinds
     return out
 
 

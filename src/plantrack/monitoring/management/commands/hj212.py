@@ -25,7 +25,7 @@ from plantrack.monitoring.commands import (
 )
 from plantrack.monitoring.field_unit import FieldUnit
 from plantrack.monitoring.models import LoggerCommand, MonitoredSource
-from plantrack.monitoring.receiver import Settings, serve
+from plantrack.monitoring.receiver import Settings, event_loop_factory, serve
 from plantrack.regions.models import Region
 
 T = TypeVar("T")
@@ -33,15 +33,21 @@ T = TypeVar("T")
 DEMO_REGION = "330100"
 
 
-def run(main: Coroutine[Any, Any, T]) -> T:
-    """``asyncio.run(main)``; on a thread of its own when this thread already runs an event
-    loop (a caller inside async code, or Playwright's sync API in the test process)."""
+def run(main: Coroutine[Any, Any, T], loop: str = "asyncio") -> T:
+    """``main`` on a new event loop (``loop``: see :func:`event_loop_factory`); on a thread of
+    its own when this thread already runs an event loop (a caller inside async code, or
+    Playwright's sync API in the test process)."""
+
+    def on_new_loop() -> T:
+        with asyncio.Runner(loop_factory=event_loop_factory(loop)) as runner:
+            return runner.run(main)
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(main)
+        return on_new_loop()
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, main).result()
+        return pool.submit(on_new_loop).result()
 
 
 class Command(BaseCommand):
@@ -56,9 +62,13 @@ class Command(BaseCommand):
         s.add_argument("--reuse-port", action="store_true")
         s.add_argument("--idle-timeout", type=float, default=300.0, help="空闲断开（秒）")
         s.add_argument("--frame-timeout", type=float, default=60.0, help="未完成数据包（秒）")
-        s.add_argument("--batch-rows", type=int, default=5000)
+        s.add_argument("--batch-rows", type=int, default=1000)
         s.add_argument("--flush-ms", type=int, default=200)
         s.add_argument("--command-poll", type=float, default=1.0, help="领取待发命令的间隔（秒）")
+        s.add_argument(
+            "--loop", choices=["auto", "uvloop", "asyncio"], default="auto",
+            help="事件循环：auto 在装有 uvloop 时用 uvloop",
+        )  # fmt: skip
         c = sub.add_parser("send", help="回放数据包或模拟数采仪")
         c.add_argument("--host", default="127.0.0.1")
         c.add_argument("--port", type=int, default=9212)
@@ -179,16 +189,16 @@ class Command(BaseCommand):
             writer = receiver.writer
             failed = f"，{writer.rows_failed} 条写入失败（见日志）" if writer.rows_failed else ""
             self.stdout.write(
-                f"已停止：收到 {receiver.packets} 个数据包，写入 {writer.rows_written} 条数据{failed}"
+                f"已停止：收到 {receiver.packets} 个数据包，写入 {writer.rows_written} 条记录{failed}"
             )
 
-        run(main())
+        run(main(), options["loop"])
 
     def serve_workers(self, options: dict[str, Any]) -> None:
         """N processes on one port (SO_REUSEPORT): the kernel spreads connections over them."""
         argv = [sys.argv[0], "hj212", "serve", "--reuse-port", "--workers", "1"]
         names = ("host", "port", "idle_timeout", "frame_timeout", "batch_rows", "flush_ms",
-                 "command_poll")  # fmt: skip
+                 "command_poll", "loop")  # fmt: skip
         for name in names:
             argv += [f"--{name.replace('_', '-')}", str(options[name])]
         children = [subprocess.Popen(argv) for _ in range(options["workers"])]
@@ -260,7 +270,8 @@ class Command(BaseCommand):
                     prefix=options["mn_prefix"],
                     version=options["version"],
                     first_minute=options["first_minute"],
-                )
+                ),
+                "auto",
             )
         self.stdout.write(
             f"连接 {result.connections}（失败 {result.failed_connections}），发送 {result.sent} 包，"
