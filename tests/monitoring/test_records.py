@@ -13,10 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plantrack.core.hj212 import BEIJING, build, parse
+from plantrack.monitoring import queries
 from plantrack.monitoring.ingest import record_rows, records_of
-from plantrack.monitoring.models import MonitoredSource, Record, dumps_data
+from plantrack.monitoring.models import MonitoredSource, ReceiverEvent, Record, dumps_data
 from plantrack.monitoring.queries import readings_between
-from plantrack.monitoring.store import insert_records, merge_rows, store_values
+from plantrack.monitoring.store import Writer, insert_records, merge_rows, store_values
 from plantrack.regions.loader import load_regions
 from plantrack.regions.models import Region
 
@@ -132,6 +133,26 @@ def test_values_between_are_ordered_filtered_and_limited(outlets) -> None:
     ]
 
 
+@pytest.mark.django_db
+def test_latest_values_come_from_the_newest_records_only(outlets, monkeypatch) -> None:
+    hz, _ = outlets
+    monkeypatch.setattr(queries, "LATEST_WINDOW", 3)
+    store_values(hz.pk, "2061", [(HOUR, "w21003", "Avg", Decimal("1.5"), "N")])
+    store_values(hz.pk, "2061", [
+        (HOUR + dt.timedelta(hours=h), "w01018", kind, Decimal(h), "N" if h < 4 else "D")
+        for h in range(5) for kind in ("Avg", "Max")
+    ])  # fmt: skip
+    [latest] = queries.latest_readings(hz)  # w21003 is only in the oldest of 5 records
+    assert (latest.pollutant, latest.time, latest.flag) == (
+        "w01018",
+        HOUR + dt.timedelta(hours=4),
+        "D",
+    )
+    assert latest.values == {"Avg": "4", "Max": "4"}
+    monkeypatch.setattr(queries, "LATEST_WINDOW", 5)
+    assert [x.pollutant for x in queries.latest_readings(hz)] == ["w01018", "w21003"]
+
+
 def test_the_migration_gathers_the_values_of_0002_into_records(transactional_db) -> None:
     if not Region.objects.exists():
         load_regions()
@@ -160,3 +181,29 @@ def test_the_migration_gathers_the_values_of_0002_into_records(transactional_db)
         "w21003": {"Avg": Decimal("1.25")},
     }
     assert str(records[0].values("w01018")["Avg"]) == "25.5"  # not 0001's 25.500000
+
+
+def test_the_writer_merges_the_row_batches_queued_behind_the_one_it_takes(
+    transactional_db,
+) -> None:
+    if not Region.objects.exists():
+        load_regions()
+    source = MonitoredSource.objects.create(
+        mn=HZ_MN, password="123456", name="西湖排放口", region=Region.objects.get(code="330106"),
+        system="32",
+    )  # fmt: skip
+    now = timezone.now()
+
+    def batch(hour: int) -> list:
+        data = dumps_data({"w01018": {"Avg": Decimal(hour)}})
+        return [(source.pk, HOUR + dt.timedelta(hours=hour), "2061", "", now, data)]
+
+    writer = Writer()
+    for hour in range(3):
+        writer.rows(batch(hour))
+    writer.events([(now, "127.0.0.1:5000", HZ_MN, source.pk, "idle", "idle", "")])
+    writer.rows(batch(3))
+    writer.start()  # everything is queued before the thread takes the first item
+    writer.stop()
+    assert (writer.batches, writer.rows_written, writer.pending_rows) == (2, 4, 0)
+    assert Record.objects.count() == 4 and ReceiverEvent.objects.count() == 1

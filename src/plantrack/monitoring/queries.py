@@ -45,21 +45,26 @@ class Latest:
     flag: str
 
 
-def latest_readings(source: MonitoredSource, cn: str | None = None) -> list[Latest]:
-    """Per pollutant the values of its newest data time (optionally of one command).
+LATEST_WINDOW = 2000
+"""How many of a source's newest records :func:`latest_readings` looks through: a day and a
+half of minute data, almost three months of hourly data."""
 
-    One query per pollutant, reading the unique key (source, time, CN) backwards.
+
+def latest_readings(source: MonitoredSource, cn: str | None = None) -> list[Latest]:
+    """Per pollutant the values of its newest data time (optionally of one command), among the
+    source's newest :data:`LATEST_WINDOW` records: one query however many pollutants, and a
+    registered pollutant that never arrived does not make it read the source's whole history.
     """
-    recent = Record.objects.filter(source=source).order_by("-time")[:50]
+    records = Record.objects.filter(source=source)
+    if cn:
+        records = records.filter(cn=cn)
+    recent = list(records.order_by("-time")[:LATEST_WINDOW])
     codes = set(source.pollutants.values_list("code", flat=True))
-    for data in recent.values_list("data", flat=True):
-        codes.update(data)
+    for record in recent[:50]:
+        codes.update(record.data)
     out = []
     for code in sorted(codes):
-        records = Record.objects.filter(source=source, data__has_key=code)
-        if cn:
-            records = records.filter(cn=cn)
-        newest = records.order_by("-time").first()
+        newest = next((r for r in recent if code in r.data), None)
         if newest is None:
             continue
         out.append(

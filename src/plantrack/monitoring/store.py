@@ -319,11 +319,13 @@ _PG_MERGE: Final = (
 def _copy_records(rows: list[RecordRow]) -> None:
     table = Record._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor: Django's wrapper has no copy()
+        if _copied_straight(raw, table, rows):
+            return
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS hj212_stage (source_id bigint, time timestamptz, "
             "cn text, qn text, received_at timestamptz, data jsonb) ON COMMIT DELETE ROWS"
         )
-        raw = cursor.cursor  # the psycopg cursor: Django's wrapper has no copy()
         with raw.copy(f"COPY hj212_stage ({_COLUMNS}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -336,3 +338,19 @@ def _copy_records(rows: list[RecordRow]) -> None:
         # Emptied at commit too, but a caller's outer transaction (a test, an import) may hold
         # several batches: a row staged twice would make the upsert meet its key twice.
         cursor.execute("DELETE FROM hj212_stage")
+
+
+def _copied_straight(raw: Any, table: str, rows: list[RecordRow]) -> bool:
+    """``COPY`` the rows into the table itself, in a savepoint: the usual batch holds no
+    stored key (the receiver drops repeated QNs), and this writes each row once instead of
+    twice (stage, then table), which is about half of PostgreSQL's work. False, and nothing
+    written, when a key is stored already: the caller then merges through the stage."""
+    from psycopg.errors import UniqueViolation
+
+    try:
+        with transaction.atomic(), raw.copy(f"COPY {table} ({_COLUMNS}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    except UniqueViolation:
+        return False
+    return True
