@@ -153,13 +153,19 @@ def test_latest_values_come_from_the_newest_records_only(outlets, monkeypatch) -
     assert [x.pollutant for x in queries.latest_readings(hz)] == ["w01018", "w21003"]
 
 
-def test_the_migration_gathers_the_values_of_0002_into_records(transactional_db) -> None:
+@pytest.fixture
+def source(transactional_db: None) -> MonitoredSource:
+    """An outlet, for tests whose database work is not in a test transaction (a migration,
+    the writer's thread); such a test starts from a flushed database."""
     if not Region.objects.exists():
         load_regions()
-    source = MonitoredSource.objects.create(
+    return MonitoredSource.objects.create(
         mn=HZ_MN, password="123456", name="西湖排放口", region=Region.objects.get(code="330106"),
         system="32",
     )  # fmt: skip
+
+
+def test_the_migration_gathers_the_values_of_0002_into_records(source) -> None:
     before, after = ("monitoring", "0002_logger_commands"), ("monitoring", "0003_records")
     executor = MigrationExecutor(connection)
     executor.migrate([before])
@@ -183,15 +189,7 @@ def test_the_migration_gathers_the_values_of_0002_into_records(transactional_db)
     assert str(records[0].values("w01018")["Avg"]) == "25.5"  # not 0001's 25.500000
 
 
-def test_the_writer_merges_the_row_batches_queued_behind_the_one_it_takes(
-    transactional_db,
-) -> None:
-    if not Region.objects.exists():
-        load_regions()
-    source = MonitoredSource.objects.create(
-        mn=HZ_MN, password="123456", name="西湖排放口", region=Region.objects.get(code="330106"),
-        system="32",
-    )  # fmt: skip
+def test_the_writer_merges_the_row_batches_queued_behind_the_one_it_takes(source) -> None:
     now = timezone.now()
 
     def batch(hour: int) -> list:

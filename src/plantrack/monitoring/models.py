@@ -208,7 +208,6 @@ def dumps_data(data: Mapping[str, Entry]) -> str:
 
 def dumps_entry(entry: Entry) -> str:
     """One pollutant's entry: ``{"Avg":35.2,"Flag":"N"}``."""
-    # The receiver writes every upload through here: one f-string a member, keys from a cache.
     members = [
         f"{json_string(name)}:{json_string(value) if name in VALUE_FLAGS else value!s}"  # type: ignore[arg-type]
         for name, value in entry.items()
@@ -218,6 +217,7 @@ def dumps_entry(entry: Entry) -> str:
 
 @lru_cache(maxsize=8192)
 def json_string(text: str) -> str:
+    """``text`` as a JSON string, cached: the same codes and flags come in every upload."""
     return json.dumps(text, ensure_ascii=False)
 
 
