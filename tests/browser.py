@@ -56,3 +56,15 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def browser_tests_last(items: list[pytest.Item], package: Path) -> None:
+    """Move the browser tests of ``package`` after its other tests (collection hook): once
+    Playwright's sync API has started, the thread has a running event loop and another
+    database connection."""
+    mine = [i for i, item in enumerate(items) if package in Path(str(item.fspath)).parents]
+    if not mine:
+        return
+    block = items[mine[0] : mine[-1] + 1]
+    ordered = sorted(block, key=lambda item: item.get_closest_marker("browser") is not None)
+    items[mine[0] : mine[-1] + 1] = ordered

@@ -24,6 +24,8 @@ from plantrack.monitoring.receiver import Receiver, Settings, serve
 from plantrack.regions.loader import load_regions
 from plantrack.regions.models import Region
 
+from ..browser import browser_tests_last
+
 MN = "010000A8900016F000169DC0"
 MN_2005 = "LD130133000015"
 OTHER_MN = "3302000000000000000000AB"
@@ -252,12 +254,4 @@ def command_server(sources: dict[str, MonitoredSource]) -> Iterator[RunningServe
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The browser test of this package runs after its other tests: once Playwright's sync API
-    has started, this thread has a running event loop and another database connection."""
-    here = Path(__file__).parent
-    mine = [i for i, item in enumerate(items) if here in Path(str(item.fspath)).parents]
-    if not mine:
-        return
-    block = items[mine[0] : mine[-1] + 1]
-    ordered = sorted(block, key=lambda item: item.get_closest_marker("browser") is not None)
-    items[mine[0] : mine[-1] + 1] = ordered
+    browser_tests_last(items, Path(__file__).parent)

@@ -11,6 +11,8 @@ from plantrack.core.periods import Period
 from plantrack.plans.models import Plan
 from plantrack.reporting import demo
 
+from ..browser import browser_tests_last
+
 MONTH = Period(2011, month=9)
 HANGZHOU, NINGBO, PROVINCE = "330100", "330200", "330000"
 HERE = Path(__file__).parent
@@ -32,13 +34,7 @@ def scenario(django_db_setup, django_db_blocker):
 
 
 def pytest_collection_modifyitems(items):
-    """Browser tests of this package run after its other tests, for the reason above."""
-    mine = [i for i, item in enumerate(items) if HERE in Path(str(item.fspath)).parents]
-    if not mine:
-        return
-    block = items[mine[0] : mine[-1] + 1]
-    ordered = sorted(block, key=lambda item: item.get_closest_marker("browser") is not None)
-    items[mine[0] : mine[-1] + 1] = ordered
+    browser_tests_last(items, HERE)
 
 
 @pytest.fixture

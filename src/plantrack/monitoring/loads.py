@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
@@ -28,7 +28,7 @@ from openpyxl.styles import Font
 from plantrack.accounts.access import region_filter, scope_of
 from plantrack.accounts.models import Role
 from plantrack.enterprises.models import EmissionChange, EmissionFigure, Enterprise
-from plantrack.reporting.excel import RowError
+from plantrack.reporting.excel import RowError, cell_text, non_negative
 
 from .commands import environmental_reach
 
@@ -65,13 +65,23 @@ class LoadsRefused(Exception):
 
 def can_enter_loads(user: AbstractBaseUser | AnonymousUser, enterprise: Enterprise | None) -> bool:
     """Whether ``user`` may change the figures of ``enterprise`` (None: of any it may)."""
+    if enterprise is None:
+        return environmental_reach(scope_of(user)) in ("all", "city")
+    return enterprise.pk in writable(user, [enterprise])
+
+
+def writable(user: AbstractBaseUser | AnonymousUser, enterprises: Iterable[Enterprise]) -> set[int]:
+    """The ids of those of ``enterprises`` whose figures ``user`` may change, in one query at
+    most however many rows an import has."""
     scope = scope_of(user)
     reach = environmental_reach(scope)
-    if reach != "city":
-        return reach == "all"
-    if enterprise is None:
-        return True
-    return Enterprise.objects.filter(region_filter(scope, "region"), pk=enterprise.pk).exists()
+    ids = {e.pk for e in enterprises}
+    if reach == "all":
+        return ids
+    if reach != "city" or not ids:
+        return set()
+    mine = Enterprise.objects.filter(region_filter(scope, "region"), pk__in=ids)
+    return set(mine.values_list("pk", flat=True))
 
 
 def enterprises_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Enterprise]:
@@ -94,28 +104,34 @@ def save_figures(
     enterprises = {
         e.code: e for e in Enterprise.objects.filter(code__in={r.enterprise for r in rows})
     }
+    allowed = writable(user, enterprises.values())
     errors = [
         RowError(0, CODE_COLUMN, f"无权修改企业 {r.enterprise} 的排放量")
         for r in rows
-        if r.enterprise in enterprises and not can_enter_loads(user, enterprises[r.enterprise])
+        if r.enterprise in enterprises and enterprises[r.enterprise].pk not in allowed
     ]
     if errors:
         raise LoadsRefused(errors)
+    stored = {
+        (f.enterprise_id, f.year, f.pollutant): f
+        for f in EmissionFigure.objects.filter(
+            enterprise__in=list(enterprises.values()), year__in={r.year for r in rows}
+        )
+    }
     changed = unchanged = 0
     now = timezone.now()
     for row in rows:
         enterprise = enterprises[row.enterprise]
-        figure = EmissionFigure.objects.filter(
-            enterprise=enterprise, year=row.year, pollutant=row.pollutant
-        ).first()
+        figure = stored.get((enterprise.pk, row.year, row.pollutant))
         old = figure.amount if figure else None
         if old == row.amount:
             unchanged += 1
             continue
-        EmissionFigure.objects.update_or_create(
-            enterprise=enterprise, year=row.year, pollutant=row.pollutant,
-            defaults={"amount": row.amount, "updated_at": now, "is_demo": channel == "demo"},
-        )  # fmt: skip
+        if figure is None:
+            figure = EmissionFigure(enterprise=enterprise, year=row.year, pollutant=row.pollutant)
+            stored[(enterprise.pk, row.year, row.pollutant)] = figure
+        figure.amount, figure.updated_at, figure.is_demo = row.amount, now, channel == "demo"
+        figure.save()
         EmissionChange.objects.create(
             enterprise=enterprise, year=row.year, pollutant=row.pollutant, old=old,
             new=row.amount, reason=reason.strip()[:300], channel=channel, changed_by=user,
@@ -161,52 +177,34 @@ def check_rows(
     user: User, rows: list[tuple[int, dict[str, object]]]
 ) -> tuple[list[FigureRow], list[RowError]]:
     """Every row's figures, and every error with its row and column."""
-    codes = {_text(cells.get(CODE_COLUMN)) for _, cells in rows}
+    codes = {cell_text(cells.get(CODE_COLUMN)) for _, cells in rows}
     enterprises = {e.code: e for e in Enterprise.objects.filter(code__in=codes)}
+    allowed = writable(user, enterprises.values())
     out: list[FigureRow] = []
     errors: list[RowError] = []
     for number, cells in rows:
-        code = _text(cells.get(CODE_COLUMN))
+        code = cell_text(cells.get(CODE_COLUMN))
         enterprise = enterprises.get(code)
         if enterprise is None:
             errors.append(RowError(number, CODE_COLUMN, f"企业“{code}”未登记"))
-        elif not can_enter_loads(user, enterprise):
+        elif enterprise.pk not in allowed:
             errors.append(RowError(number, CODE_COLUMN, f"无权修改企业“{code}”的排放量"))
         year = _year(cells.get(YEAR_COLUMN), number, errors)
         for header, pollutant in COLUMNS.items():
-            amount = _amount(cells.get(header), number, header, errors)
+            amount = non_negative(cells.get(header), number, header, errors, "吨")
             if amount is not None and enterprise is not None and year is not None:
                 out.append(FigureRow(code, year, pollutant, amount))
     return out, errors
 
 
-def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
-
-
 def _year(value: object, row: int, errors: list[RowError]) -> int | None:
-    text = _text(value)
+    text = cell_text(value)
     if text.endswith(".0"):
         text = text[:-2]  # Excel keeps whole numbers as floats
     if not text.isdigit() or int(text) not in YEARS:
         errors.append(RowError(row, YEAR_COLUMN, f"应为年份（如 2010），收到“{text}”"))
         return None
     return int(text)
-
-
-def _amount(value: object, row: int, column: str, errors: list[RowError]) -> Decimal | None:
-    text = _text(value)
-    if not text:
-        return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        errors.append(RowError(row, column, f"应为数字（吨），收到“{text}”"))
-        return None
-    if not amount.is_finite() or amount < 0:
-        errors.append(RowError(row, column, f"应为非负数（吨），收到“{text}”"))
-        return None
-    return amount
 
 
 def template(figures: Iterable[EmissionFigure] = ()) -> bytes:

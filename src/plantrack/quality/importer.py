@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from plantrack.core.monitoring.supervisory import Sample, sample_complies
 from plantrack.enterprises.models import Enterprise
-from plantrack.reporting.excel import RowError
+from plantrack.reporting.excel import RowError, cell_text, non_negative
 
 from .models import SampleChange, SupervisorySample
 
@@ -110,33 +110,17 @@ def read_rows(data: bytes, filename: str = "") -> list[tuple[int, dict[str, obje
     return out
 
 
-def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _decimal(value: object, row: int, column: str, errors: list[RowError]) -> Decimal | None:
-    if value is None or _text(value) == "":
-        return None
-    try:
-        result = Decimal(_text(value))
-    except InvalidOperation:
-        errors.append(RowError(row, column, f"应为数字，收到“{_text(value)}”"))
-        return None
-    if not result.is_finite() or result < 0:
-        errors.append(RowError(row, column, f"应为非负数，收到“{_text(value)}”"))
-        return None
-    return result
-
-
 def _date(value: object, row: int, errors: list[RowError]) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(_text(value))
+        return dt.date.fromisoformat(cell_text(value))
     except ValueError:
-        errors.append(RowError(row, "监测日期", f"应为日期（如 2011-09-05），收到“{_text(value)}”"))
+        errors.append(
+            RowError(row, "监测日期", f"应为日期（如 2011-09-05），收到“{cell_text(value)}”")
+        )
         return None
 
 
@@ -145,29 +129,29 @@ def check_rows(
 ) -> tuple[list[SupervisorySample], list[RowError]]:
     """Every row checked; the samples to write and every error found."""
     errors: list[RowError] = []
-    codes = {_text(cells.get("enterprise")) for _, cells in rows}
+    codes = {cell_text(cells.get("enterprise")) for _, cells in rows}
     known = {e.code: e for e in enterprises.filter(code__in=codes)}
     samples = []
     seen: dict[tuple[str, str, dt.date, str], int] = {}
     for row, cells in rows:
         before = len(errors)
-        code = _text(cells.get("enterprise"))
+        code = cell_text(cells.get("enterprise"))
         enterprise = known.get(code)
         if enterprise is None:
             errors.append(RowError(row, "企业统一社会信用代码",
                                    f"“{code}”不是已登记的企业，或不在您的管辖范围内"))  # fmt: skip
         sampled_on = _date(cells.get("sampled_on"), row, errors)
-        pollutant = _text(cells.get("pollutant"))
+        pollutant = cell_text(cells.get("pollutant"))
         if not pollutant:
             errors.append(RowError(row, "监测项目", "不能为空"))
-        value = _decimal(cells.get("value"), row, "监测值", errors)
+        value = non_negative(cells.get("value"), row, "监测值", errors)
         if value is None and len(errors) == before:
             errors.append(RowError(row, "监测值", "不能为空"))
-        limit = _decimal(cells.get("limit"), row, "标准限值", errors)
-        lower = _decimal(cells.get("lower_limit"), row, "标准下限", errors)
+        limit = non_negative(cells.get("limit"), row, "标准限值", errors)
+        lower = non_negative(cells.get("lower_limit"), row, "标准下限", errors)
         if limit is not None and lower is not None and lower > limit:
             errors.append(RowError(row, "标准下限", "不能大于标准限值"))
-        outlet = _text(cells.get("outlet_code"))
+        outlet = cell_text(cells.get("outlet_code"))
         if len(errors) > before or enterprise is None or sampled_on is None or value is None:
             continue
         key = (code, outlet, sampled_on, pollutant)
@@ -178,9 +162,9 @@ def check_rows(
         complies = sample_complies(Sample(code, sampled_on, pollutant, value, limit, lower))
         samples.append(SupervisorySample(
             enterprise=enterprise, outlet_code=outlet, sampled_on=sampled_on, pollutant=pollutant,
-            value=value, limit=limit, lower_limit=lower, unit=_text(cells.get("unit")),
-            standard=_text(cells.get("standard")), monitored_by=_text(cells.get("monitored_by")),
-            report_no=_text(cells.get("report_no")), compliant=complies,
+            value=value, limit=limit, lower_limit=lower, unit=cell_text(cells.get("unit")),
+            standard=cell_text(cells.get("standard")), monitored_by=cell_text(cells.get("monitored_by")),
+            report_no=cell_text(cells.get("report_no")), compliant=complies,
         ))  # fmt: skip
     return samples, errors
 

@@ -18,7 +18,7 @@ import re
 import zipfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 import openpyxl
@@ -86,6 +86,31 @@ class RowError:
 
     def __str__(self) -> str:
         return f"第 {self.row} 行“{self.column}”：{self.message}"
+
+
+def cell_text(value: object) -> str:
+    """A plain sheet's cell as trimmed text ("" for an empty cell)."""
+    return "" if value is None else str(value).strip()
+
+
+def non_negative(
+    value: object, row: int, column: str, errors: list[RowError], unit: str = ""
+) -> Decimal | None:
+    """A plain sheet's cell as a non-negative number; None for an empty cell, or with a
+    :class:`RowError` added for anything else."""
+    text = cell_text(value)
+    if not text:
+        return None
+    expected = f"（{unit}）" if unit else ""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        errors.append(RowError(row, column, f"应为数字{expected}，收到“{text}”"))
+        return None
+    if not number.is_finite() or number < 0:
+        errors.append(RowError(row, column, f"应为非负数{expected}，收到“{text}”"))
+        return None
+    return number
 
 
 def malformed(message: str, sheet: str = "") -> Malformed:
