@@ -213,6 +213,19 @@ def test_a_city_cannot_change_another_citys_emissions_and_a_county_cannot_import
     assert not EmissionChange.objects.exists()
 
 
+def test_a_city_imports_its_own_enterprises_and_only_them(client, city_loads) -> None:
+    url = reverse("monitoring-loads-import", args=["zhejiang-2011"])
+    assert client.login(username="hangzhou", password=PASSWORD)
+    own = ["91330106TEST0001AA", "", 2010, "910", "", "", ""]
+    ningbo = ["91330203TEST0004AA", "", 2010, "", "", "1", ""]
+    response = client.post(url, {"file": sheet(own, ningbo), "reason": "更正"})
+    assert response.status_code == 422 and "第 3 行" in response.content.decode()
+    assert not EmissionChange.objects.exists()  # all rows or none
+    response = client.post(url, {"file": sheet(own), "reason": "更正"})
+    assert response.status_code == 200 and 'data-imported="1"' in response.content.decode()
+    assert EmissionChange.objects.get().new == Decimal(910)
+
+
 def test_demo_gives_loads_and_a_coverage_below_full() -> None:
     from plantrack.monitoring.demo import generate_demo
 
