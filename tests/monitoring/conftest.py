@@ -6,11 +6,11 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from django.contrib.auth.models import User
@@ -25,6 +25,8 @@ from plantrack.regions.loader import load_regions
 from plantrack.regions.models import Region
 
 from ..browser import browser_tests_last
+
+T = TypeVar("T")
 
 MN = "010000A8900016F000169DC0"
 MN_2005 = "LD130133000015"
@@ -225,17 +227,22 @@ def value_count(**filters: Any) -> int:
 
 
 def queue(*args: Any, **kwargs: Any) -> LoggerCommand:
-    """``queue_command`` while a receiver runs. The test database is SQLite in shared-cache
-    memory, where a table another connection is writing fails at once ("database table is
-    locked") instead of waiting as a database file does; so try again."""
+    """``queue_command`` while a receiver runs."""
+    return retried(queue_command, *args, **kwargs)
+
+
+def retried(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``call`` while a receiver runs. The test database is SQLite in shared-cache memory,
+    where a table another connection is writing fails at once ("database table is locked")
+    instead of waiting as a database file does; so try again."""
     from django.db import OperationalError
 
     for _attempt in range(50):
         try:
-            return queue_command(*args, **kwargs)
+            return call(*args, **kwargs)
         except OperationalError:
             time.sleep(0.05)
-    return queue_command(*args, **kwargs)
+    return call(*args, **kwargs)
 
 
 @pytest.fixture

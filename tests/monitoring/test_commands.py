@@ -11,10 +11,18 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from plantrack.core.hj212 import BEIJING, build, data_answer, parse
 from plantrack.monitoring.command_store import CommandStore
-from plantrack.monitoring.commands import CommandRefused, queue_command, wait_for
+from plantrack.monitoring.commands import (
+    ABANDONED_AFTER,
+    CommandRefused,
+    expire_overdue,
+    queue_command,
+    wait_for,
+)
+from plantrack.monitoring.dispatch import Change
 from plantrack.monitoring.field_unit import FieldUnit, history_value
 from plantrack.monitoring.models import (
     CommandEvent,
@@ -24,7 +32,7 @@ from plantrack.monitoring.models import (
     SourceChange,
 )
 
-from .conftest import MN, OTHER_MN, PASSWORD, RunningServer, queue, start_logger
+from .conftest import MN, OTHER_MN, PASSWORD, RunningServer, queue, retried, start_logger
 
 
 def unit(**options: object) -> FieldUnit:
@@ -188,6 +196,77 @@ def test_a_logger_that_disconnects_before_answering_ends_the_command(
     connected.close()
     command = wait_for(command, 5)
     assert command.status == "not_connected" and "断开" in command.detail
+
+
+def test_a_receiver_confirms_the_commands_it_waits_on(command_server, commander) -> None:
+    """While the logger has not answered, the receiver holding the command confirms it at
+    every tick, so it is not taken for abandoned."""
+    logger = unit(ignore=10)
+    connected = start_logger(command_server.port, logger)
+    try:
+        source = MonitoredSource.objects.get(mn=MN)
+        command = queue(commander, source, "1011", {}, "测试", timeout=30)
+        deadline = time.monotonic() + 5
+        while logger.ignore == 10 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        long_ago = timezone.now() - dt.timedelta(hours=1)
+        retried(LoggerCommand.objects.filter(pk=command.pk).update, held_at=long_ago)
+        while time.monotonic() < deadline:
+            retried(command.refresh_from_db)
+            if command.held_at and command.held_at > long_ago:
+                break
+            time.sleep(0.05)
+        assert command.status == "sent" and command.held_at > long_ago
+        assert retried(expire_overdue) == 0
+    finally:
+        connected.close()
+
+
+def test_a_command_whose_receiver_process_died_times_out(sources, commander) -> None:
+    """A receiver killed while a command waits on the logger leaves it sent; once nobody has
+    confirmed it for ABANDONED_AFTER, whoever looks next ends it, and a late answer from the
+    lost process changes it no more."""
+    command = queue_command(commander, sources["water"], "1011", {}, "测试")
+    [claimed] = CommandStore("host:1").sync([], [MN])
+    command.refresh_from_db()
+    assert command.held_at == command.sent_at
+    soon = command.held_at + ABANDONED_AFTER - dt.timedelta(seconds=1)
+    assert expire_overdue(soon, worker="host:2") == 0
+    later = command.held_at + ABANDONED_AFTER + dt.timedelta(seconds=1)
+    assert expire_overdue(later, worker="host:2") == 1
+    command.refresh_from_db()
+    assert (command.status, command.finished_at) == ("timed_out", later)
+    assert "host:1" in command.detail
+    assert statuses(command) == ["queued", "sent", "timed_out"]
+    assert command.events.get(status="timed_out").worker == "host:2"
+    late = Change(claimed.id, "executed", later, "ExeRtn=1", exe_rtn=1, final=True)
+    CommandStore("host:1").sync([late], [])
+    command.refresh_from_db()
+    assert command.status == "timed_out" and command.exe_rtn is None
+
+
+def test_a_confirmed_command_is_not_abandoned(sources, commander) -> None:
+    command = queue_command(commander, sources["water"], "1011", {}, "测试")
+    receiver = CommandStore("host:1")
+    receiver.sync([], [MN])
+    long_ago = timezone.now() - 2 * ABANDONED_AFTER
+    LoggerCommand.objects.filter(pk=command.pk).update(sent_at=long_ago, held_at=long_ago)
+    receiver.sync([], [MN], [command.pk])
+    assert expire_overdue() == 0
+    command.refresh_from_db()
+    assert command.status == "sent" and command.held_at > long_ago + ABANDONED_AFTER
+
+
+def test_a_command_sent_before_confirmations_existed_is_judged_by_its_sending(
+    sources, commander
+) -> None:
+    command = queue_command(commander, sources["water"], "1011", {}, "测试")
+    CommandStore("host:1").sync([], [MN])
+    long_ago = timezone.now() - 2 * ABANDONED_AFTER
+    LoggerCommand.objects.filter(pk=command.pk).update(sent_at=long_ago, held_at=None)
+    assert expire_overdue() == 1
+    command.refresh_from_db()
+    assert command.status == "timed_out"
 
 
 def test_only_one_receiver_process_claims_a_command(sources, commander) -> None:

@@ -21,6 +21,7 @@ from plantrack.monitoring.commands import (
     access_command,
     command_as_dict,
     commands_for,
+    expire_overdue,
     queue_command,
 )
 from plantrack.monitoring.models import COUNTER_FIELDS
@@ -207,6 +208,7 @@ class CommandOut(Schema):
 @router.get("/sources/{mn}/commands", response=list[CommandOut], summary="下发给数采仪的命令")
 def list_commands(request: HttpRequest, mn: str, limit: int = 100) -> list[dict]:
     source = access_source_by_mn(request.user, mn)
+    expire_overdue()  # so a command does not wait for ever when no receiver runs
     rows = commands_for(request.user, source).select_related("source")[: max(1, min(limit, 1000))]
     return [command_as_dict(c) for c in rows]
 
@@ -214,6 +216,7 @@ def list_commands(request: HttpRequest, mn: str, limit: int = 100) -> list[dict]
 @router.get("/sources/{mn}/commands/{pk}", response=CommandOut, summary="一条命令及其结果")
 def get_command(request: HttpRequest, mn: str, pk: int) -> dict:
     source = access_source_by_mn(request.user, mn)
+    expire_overdue()
     command = access_command(request.user, source, pk)
     if command is None:
         raise HttpError(404, "命令不存在")

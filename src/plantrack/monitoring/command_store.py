@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from plantrack.core.hj212.build import request
 
-from .commands import expire_unclaimed
+from .commands import expire_overdue
 from .dispatch import Change, Claimed
 from .models import CommandEvent, CommandStatus, LoggerCommand, MonitoredSource, SourceChange
 
@@ -42,8 +42,11 @@ class CommandStore:
         self.worker = worker or worker_name()
         self.unwritten: list[Change] = []
 
-    def sync(self, changes: list[Change], held: Collection[str]) -> list[Claimed]:
-        """Write ``changes``, claim queued commands for ``held`` MNs, expire unclaimed ones.
+    def sync(
+        self, changes: list[Change], held: Collection[str], waiting: Collection[int] = ()
+    ) -> list[Claimed]:
+        """Write ``changes``, confirm the ``waiting`` commands (ids) this process still has in
+        flight, claim queued commands for ``held`` MNs, and end overdue ones.
 
         A database that is busy (a locked SQLite file, a dropped PostgreSQL connection) only
         delays this: the changes not written are kept, in order, for the next call, and
@@ -52,8 +55,12 @@ class CommandStore:
         if self.unwritten:
             return []
         try:
+            if waiting:
+                LoggerCommand.objects.filter(pk__in=list(waiting), finished_at__isnull=True).update(
+                    held_at=timezone.now()
+                )
             claimed = claim(held, self.worker) if held else []
-            expire_unclaimed(worker=self.worker)
+            expire_overdue(worker=self.worker)
         except (OperationalError, InterfaceError) as error:
             log.warning("hj212 commands: database busy (%s); retrying at the next tick", error)
             connection.close()
@@ -147,7 +154,7 @@ def _claim_one(command: LoggerCommand, worker: str, now: dt.datetime) -> Claimed
         return None
     with transaction.atomic():
         taken = LoggerCommand.objects.filter(pk=command.pk, status=CommandStatus.QUEUED).update(
-            status=CommandStatus.SENT, worker=worker, sent_at=now, attempts=1
+            status=CommandStatus.SENT, worker=worker, sent_at=now, held_at=now, attempts=1
         )
         if not taken:
             return None  # another receiver process claimed it, or it expired

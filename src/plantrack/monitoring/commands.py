@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.models import User as Account
 from django.db import OperationalError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from plantrack.accounts.access import Scope, scope_of
@@ -39,6 +39,9 @@ MAX_TIMEOUT = 99
 MAX_RETRIES = 99
 MAX_EXEC_TIMEOUT = 3600
 MAX_CONNECT_WAIT = 7 * 24 * 3600
+# A receiver confirms the commands it waits on every second (Settings.command_poll); one
+# silent this long has lost its process. Long enough for a database locked by a long write.
+ABANDONED_AFTER = dt.timedelta(minutes=5)
 
 
 class CommandRefused(Exception):
@@ -161,28 +164,57 @@ def _free_qn(source: MonitoredSource, now: dt.datetime) -> str:
     return qn
 
 
-def expire_unclaimed(now: dt.datetime | None = None, worker: str = "") -> int:
-    """End queued commands whose wait for a connection is over (no receiver holds the MN).
+def expire_overdue(now: dt.datetime | None = None, worker: str = "") -> int:
+    """End the commands nobody will finish any more; return how many.
 
-    Each is ended by a guarded update (status still queued), so a receiver claiming it at the
-    same moment wins or loses cleanly. Run by every receiver on its tick, and by readers (CLI,
-    pages) so a command does not stay queued when no receiver runs at all.
+    Run by every receiver on its tick, and by readers (CLI, pages), so that a command does not
+    wait for ever when no receiver runs at all:
+
+    - queued ones whose wait for a connection is over (no receiver holds the MN): not connected;
+    - sent or acknowledged ones whose receiver process stopped confirming them (it was killed
+      or its host went down, so the logger's answer has nobody to reach): timed out.
+
+    Each is ended by an update guarded on its state, so a receiver claiming or finishing it
+    at the same moment wins or loses cleanly.
     """
     now = now or timezone.now()
+    unclaimed = LoggerCommand.objects.filter(status=CommandStatus.QUEUED, connect_by__lt=now)
+    ended = _end_each(
+        unclaimed, CommandStatus.NOT_CONNECTED, now, worker,
+        lambda _command: "等待期内数采仪未连接接收服务",
+    )  # fmt: skip
+    silent = now - ABANDONED_AFTER
+    abandoned = LoggerCommand.objects.filter(
+        Q(held_at__lt=silent) | Q(held_at__isnull=True, sent_at__lt=silent),
+        status__in=[CommandStatus.SENT, CommandStatus.ACKNOWLEDGED],
+        finished_at__isnull=True,
+    )
+    minutes = int(ABANDONED_AFTER.total_seconds() // 60)
+    return ended + _end_each(
+        abandoned, CommandStatus.TIMED_OUT, now, worker,
+        lambda command: f"接收进程 {command.worker} 已 {minutes} 分钟未确认此命令（进程可能已退出）",
+    )  # fmt: skip
+
+
+def _end_each(
+    overdue: QuerySet[LoggerCommand],
+    status: str,
+    now: dt.datetime,
+    worker: str,
+    why: Callable[[LoggerCommand], str],
+) -> int:
     ended = 0
-    overdue = LoggerCommand.objects.filter(status=CommandStatus.QUEUED, connect_by__lt=now)
-    for pk in overdue.values_list("pk", flat=True)[:500]:
+    for command in overdue.only("pk", "worker")[:500]:
+        detail = why(command)[:300]
         with transaction.atomic():
-            done = LoggerCommand.objects.filter(pk=pk, status=CommandStatus.QUEUED).update(
-                status=CommandStatus.NOT_CONNECTED,
-                finished_at=now,
-                detail="等待期内数采仪未连接接收服务",
+            # Still overdue: the filter again, now for this one row.
+            done = overdue.filter(pk=command.pk).update(
+                status=status, finished_at=now, detail=detail
             )
             if done:
                 CommandEvent.objects.create(
-                    command_id=pk, time=now, status=CommandStatus.NOT_CONNECTED, worker=worker,
-                    detail="等待期内数采仪未连接接收服务",
-                )  # fmt: skip
+                    command_id=command.pk, time=now, status=status, worker=worker, detail=detail
+                )
                 ended += 1
     return ended
 
@@ -195,7 +227,7 @@ def wait_for(command: LoggerCommand, seconds: float, poll: float = 0.2) -> Logge
         try:
             command.refresh_from_db()
             if command.status == CommandStatus.QUEUED:
-                expire_unclaimed()
+                expire_overdue()
         except OperationalError:
             pass
         if command.finished or time.monotonic() >= end:

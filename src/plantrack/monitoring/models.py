@@ -419,6 +419,9 @@ class LoggerCommand(models.Model):
     seconds of the last packet (calibration and history uploads take longer than an answer).
     A queued command no receiver holds a connection for by ``connect_by`` ends as not
     connected. ``returned`` holds the CP fields of the data the logger sent back, per packet.
+    The receiver process that sent a command confirms ``held_at`` at each of its ticks while
+    the command waits for the logger; a command not confirmed for :data:`~.commands.ABANDONED_AFTER` lost its
+    process (killed, host down) and is timed out by whoever looks next.
     """
 
     source = models.ForeignKey(
@@ -452,6 +455,7 @@ class LoggerCommand(models.Model):
     worker = models.CharField(_("接收进程"), max_length=80, blank=True)
     queued_at = models.DateTimeField(_("下发时间"), default=timezone.now)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    held_at = models.DateTimeField(_("接收进程确认时间"), null=True, blank=True)
     answered_at = models.DateTimeField(_("应答时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 

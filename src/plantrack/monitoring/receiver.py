@@ -104,7 +104,9 @@ class CommandSync(Protocol):
 
     worker: str
 
-    def sync(self, changes: list[Change], held: Collection[str]) -> list[Claimed]: ...
+    def sync(
+        self, changes: list[Change], held: Collection[str], waiting: Collection[int] = ()
+    ) -> list[Claimed]: ...
 
     def close(self) -> None: ...
 
@@ -468,10 +470,11 @@ class Receiver:
         assert self.commands is not None
         changes, self.changes = self.changes, []
         held = [mn for mn, conn in self.by_mn.items() if not conn.transport.is_closing()]
+        waiting = [flight.claimed.id for flight in self.inflight.values()]
         loop = asyncio.get_running_loop()
         try:
             claimed = await loop.run_in_executor(
-                self._command_thread, self.commands.sync, changes, held
+                self._command_thread, self.commands.sync, changes, held, waiting
             )
         except Exception:
             log.exception("hj212: command sync failed; retrying at the next tick")

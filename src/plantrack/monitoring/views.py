@@ -16,7 +16,7 @@ from plantrack.accounts.access import scope_of
 from plantrack.plans.models import Plan
 
 from .access import access_source_by_mn, events_for, sources_for
-from .commands import CommandRefused, can_command, commands_for, expire_unclaimed, queue_command
+from .commands import CommandRefused, can_command, commands_for, expire_overdue, queue_command
 from .forms import CommandForm
 from .models import EventKind, MonitoredSource
 from .queries import counter_totals, daily_counters, latest_readings
@@ -71,7 +71,7 @@ def source_detail(request: HttpRequest, code: str, mn: str) -> HttpResponse:
 
 
 def _commands_context(request: HttpRequest, source: MonitoredSource, form: CommandForm) -> dict:
-    expire_unclaimed()  # so a command does not stay queued when no receiver runs
+    expire_overdue()  # so a command does not wait for ever when no receiver runs
     history = list(commands_for(request.user, source)[:50])
     return {
         "commands": history,
