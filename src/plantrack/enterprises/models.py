@@ -67,6 +67,15 @@ class EmissionFigure(models.Model):
         return f"{self.enterprise_id} {self.year} {self.pollutant}={self.amount}"
 
 
+class EmissionChannel(models.TextChoices):
+    """How a change to an emission figure came in: the audit says which route to look at."""
+
+    IMPORT = "import", _("Excel 导入")
+    FORM = "form", _("页面填写")
+    API = "api", _("接口")
+    DEMO = "demo", _("演示数据")
+
+
 class EmissionChange(models.Model):
     """One change to an emission figure: who, when, old, new, why, through which channel."""
 
@@ -78,7 +87,7 @@ class EmissionChange(models.Model):
     old = models.DecimalField(_("原值"), max_digits=16, decimal_places=4, null=True, blank=True)
     new = models.DecimalField(_("新值"), max_digits=16, decimal_places=4, null=True, blank=True)
     reason = models.CharField(_("理由"), max_length=300)
-    channel = models.CharField(_("途径"), max_length=16)
+    channel = models.CharField(_("途径"), max_length=16, choices=EmissionChannel.choices)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("修改人"), on_delete=models.PROTECT,
         related_name="+",

@@ -13,6 +13,7 @@ leaves that figure as it is (no figure is not zero).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,7 +28,12 @@ from openpyxl.styles import Font
 
 from plantrack.accounts.access import region_filter, scope_of
 from plantrack.accounts.models import Role
-from plantrack.enterprises.models import EmissionChange, EmissionFigure, Enterprise
+from plantrack.enterprises.models import (
+    EmissionChange,
+    EmissionChannel,
+    EmissionFigure,
+    Enterprise,
+)
 from plantrack.reporting.excel import RowError, cell_text, non_negative
 
 from .commands import environmental_reach
@@ -93,9 +99,17 @@ def enterprises_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Enterpri
     return Enterprise.objects.filter(region_filter(scope, "region"))
 
 
+def save_figure(user: User, row: FigureRow, reason: str, channel: str) -> bool:
+    """Write one figure (the enterprise page, the API): True if it changed, False if it
+    already had that amount (then nothing is written, so the audit holds only real changes).
+    Raises LoadsRefused."""
+    changed, _ = save_figures(user, [row], reason, channel)
+    return changed == 1
+
+
 @transaction.atomic
 def save_figures(
-    user: User, rows: Iterable[FigureRow], reason: str, channel: str = "form"
+    user: User, rows: Iterable[FigureRow], reason: str, channel: str
 ) -> tuple[int, int]:
     """Write the figures (each audited); return (changed, unchanged). Raises LoadsRefused."""
     if not reason.strip():
@@ -112,33 +126,48 @@ def save_figures(
     ]
     if errors:
         raise LoadsRefused(errors)
+    # Locked until the end (PostgreSQL), so two officials changing one figure at once each
+    # audit the old value the other left, not the same one.
     stored = {
         (f.enterprise_id, f.year, f.pollutant): f
-        for f in EmissionFigure.objects.filter(
+        for f in EmissionFigure.objects.select_for_update().filter(
             enterprise__in=list(enterprises.values()), year__in={r.year for r in rows}
         )
     }
-    changed = unchanged = 0
+    changed = 0
     now = timezone.now()
     for row in rows:
         enterprise = enterprises[row.enterprise]
-        figure = stored.get((enterprise.pk, row.year, row.pollutant))
-        old = figure.amount if figure else None
-        if old == row.amount:
-            unchanged += 1
+        key = (enterprise.pk, row.year, row.pollutant)
+        figure = stored.get(key)
+        if figure is not None and figure.amount == row.amount:
             continue
-        if figure is None:
-            figure = EmissionFigure(enterprise=enterprise, year=row.year, pollutant=row.pollutant)
-            stored[(enterprise.pk, row.year, row.pollutant)] = figure
-        figure.amount, figure.updated_at, figure.is_demo = row.amount, now, channel == "demo"
-        figure.save()
-        EmissionChange.objects.create(
-            enterprise=enterprise, year=row.year, pollutant=row.pollutant, old=old,
-            new=row.amount, reason=reason.strip()[:300], channel=channel, changed_by=user,
-            changed_at=now,
-        )  # fmt: skip
+        stored[key] = _write(user, enterprise, figure, row, reason, channel, now)
         changed += 1
-    return changed, unchanged
+    return changed, len(rows) - changed
+
+
+def _write(
+    user: User,
+    enterprise: Enterprise,
+    figure: EmissionFigure | None,
+    row: FigureRow,
+    reason: str,
+    channel: str,
+    now: dt.datetime,
+) -> EmissionFigure:
+    """Write one figure and its EmissionChange (inside ``save_figures``'s transaction)."""
+    old = figure.amount if figure else None
+    if figure is None:
+        figure = EmissionFigure(enterprise=enterprise, year=row.year, pollutant=row.pollutant)
+    figure.amount, figure.updated_at = row.amount, now
+    figure.is_demo = channel == EmissionChannel.DEMO
+    figure.save()
+    EmissionChange.objects.create(
+        enterprise=enterprise, year=row.year, pollutant=row.pollutant, old=old, new=row.amount,
+        reason=reason.strip()[:300], channel=channel, changed_by=user, changed_at=now,
+    )  # fmt: skip
+    return figure
 
 
 def import_figures(user: User, data: bytes, reason: str) -> tuple[int, int]:
@@ -146,7 +175,7 @@ def import_figures(user: User, data: bytes, reason: str) -> tuple[int, int]:
     rows, errors = check_rows(user, read_sheet(data))
     if errors:
         raise LoadsRefused(errors)
-    return save_figures(user, rows, reason, channel="import")
+    return save_figures(user, rows, reason, EmissionChannel.IMPORT)
 
 
 def read_sheet(data: bytes) -> list[tuple[int, dict[str, object]]]:
