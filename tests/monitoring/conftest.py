@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import socket
 import threading
 import time
@@ -16,11 +17,14 @@ import pytest
 from django.contrib.auth.models import User
 
 from plantrack.accounts.models import Profile, Role
+from plantrack.core.hj212 import BEIJING
+from plantrack.enterprises.models import EmissionFigure, Enterprise
 from plantrack.monitoring import client
 from plantrack.monitoring.commands import queue_command
 from plantrack.monitoring.field_unit import FieldUnit
 from plantrack.monitoring.models import LoggerCommand, MonitoredSource, SourcePollutant
 from plantrack.monitoring.receiver import Receiver, Settings, serve
+from plantrack.monitoring.store import store_values
 from plantrack.regions.loader import load_regions
 from plantrack.regions.models import Region
 
@@ -75,6 +79,52 @@ def outlets() -> tuple[MonitoredSource, MonitoredSource]:
         system="31",
     )  # fmt: skip
     return hz, nb
+
+
+# Enterprises and their 环境统计 emissions, for the coverage (V00-27) and the emission figures.
+IN_WINDOW = dt.datetime(2011, 8, 1, 8, tzinfo=BEIJING)  # inside 2011Q3
+
+
+def enterprise(code: str, county: str, **emissions: str) -> Enterprise:
+    made = Enterprise.objects.create(code=code, name=f"企业{code[-3:]}",
+                                     region=Region.objects.get(code=county))  # fmt: skip
+    for pollutant, amount in emissions.items():
+        EmissionFigure.objects.create(enterprise=made, year=2010, pollutant=pollutant,
+                                      amount=Decimal(amount))  # fmt: skip
+    return made
+
+
+def outlet(owner: Enterprise, mn: str, codes: dict[str, list[dt.datetime]], *, active=True):
+    source = MonitoredSource.objects.create(
+        mn=mn, password="123456", name="排放口", enterprise=owner, region=owner.region,
+        system="32", active=active,
+    )  # fmt: skip
+    for code, hours in codes.items():
+        SourcePollutant.objects.create(source=source, code=code)
+        store_values(source.pk, "2061", [(h, code, "Avg", Decimal("10"), "") for h in hours])
+    return source
+
+
+@pytest.fixture
+def city_loads() -> dict[str, Enterprise]:
+    """Hangzhou: a dye works transmitting COD (900 t) but not NH3-N, a paper mill (100 t COD)
+    whose outlet transmitted only before the window, a works with an inactive outlet.
+    Ningbo: a power plant transmitting SO2."""
+    dye = enterprise("91330106TEST0001AA", "330106", cod="900", nh3n="30")
+    paper = enterprise("91330106TEST0002AA", "330106", cod="100", nh3n="5")
+    idle = enterprise("91330100TEST0003AA", "330100", cod="50")
+    plant = enterprise("91330203TEST0004AA", "330203", so2="1500", nox="1200")
+    outlet(dye, "3301060000000000000000C1", {"w01018": [IN_WINDOW], "w21003": []})
+    outlet(
+        paper, "3301060000000000000000C2", {"w01018": [dt.datetime(2011, 6, 30, 8, tzinfo=BEIJING)]}
+    )
+    outlet(idle, "3301000000000000000000C3", {"w01018": [IN_WINDOW]}, active=False)
+    outlet(
+        plant,
+        "3302030000000000000000C4",
+        {"a21026": [IN_WINDOW, IN_WINDOW + dt.timedelta(hours=1)]},
+    )
+    return {"dye": dye, "paper": paper, "idle": idle, "plant": plant}
 
 
 def read_frames(sock: socket.socket, count: int, timeout: float = 3.0) -> bytes:

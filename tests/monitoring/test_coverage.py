@@ -4,7 +4,6 @@ Excel (audited, all or nothing)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from decimal import Decimal
 
@@ -13,16 +12,12 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from openpyxl import Workbook
 
-from plantrack.core.hj212 import BEIJING
-from plantrack.enterprises.models import EmissionChange, EmissionFigure, Enterprise
+from plantrack.enterprises.models import EmissionChange, EmissionFigure
 from plantrack.monitoring import coverage
 from plantrack.monitoring.coverage_views import quarter_to_date
-from plantrack.monitoring.models import MonitoredSource, SourcePollutant
-from plantrack.monitoring.store import store_values
 from plantrack.plans.models import Plan
 from plantrack.quality.publish import publish
 from plantrack.quality.services import Month
-from plantrack.regions.models import Region
 from plantrack.reporting import actions
 from plantrack.reporting.models import Submission, ValueChange
 
@@ -31,49 +26,6 @@ from ..conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 START, END = quarter_to_date(2011, 9)  # 2011-07-01 .. 2011-10-01
-IN_WINDOW = dt.datetime(2011, 8, 1, 8, tzinfo=BEIJING)
-
-
-def enterprise(code: str, county: str, **emissions: str) -> Enterprise:
-    made = Enterprise.objects.create(code=code, name=f"企业{code[-3:]}",
-                                     region=Region.objects.get(code=county))  # fmt: skip
-    for pollutant, amount in emissions.items():
-        EmissionFigure.objects.create(enterprise=made, year=2010, pollutant=pollutant,
-                                      amount=Decimal(amount))  # fmt: skip
-    return made
-
-
-def outlet(owner: Enterprise, mn: str, codes: dict[str, list[dt.datetime]], *, active=True):
-    source = MonitoredSource.objects.create(
-        mn=mn, password="123456", name="排放口", enterprise=owner, region=owner.region,
-        system="32", active=active,
-    )  # fmt: skip
-    for code, hours in codes.items():
-        SourcePollutant.objects.create(source=source, code=code)
-        store_values(source.pk, "2061", [(h, code, "Avg", Decimal("10"), "") for h in hours])
-    return source
-
-
-@pytest.fixture
-def city_loads() -> dict[str, Enterprise]:
-    """Hangzhou: a dye works transmitting COD (900 t) but not NH3-N, a paper mill (100 t COD)
-    whose outlet transmitted only before the window, a works with an inactive outlet.
-    Ningbo: a power plant transmitting SO2."""
-    dye = enterprise("91330106TEST0001AA", "330106", cod="900", nh3n="30")
-    paper = enterprise("91330106TEST0002AA", "330106", cod="100", nh3n="5")
-    idle = enterprise("91330100TEST0003AA", "330100", cod="50")
-    plant = enterprise("91330203TEST0004AA", "330203", so2="1500", nox="1200")
-    outlet(dye, "3301060000000000000000C1", {"w01018": [IN_WINDOW], "w21003": []})
-    outlet(
-        paper, "3301060000000000000000C2", {"w01018": [dt.datetime(2011, 6, 30, 8, tzinfo=BEIJING)]}
-    )
-    outlet(idle, "3301000000000000000000C3", {"w01018": [IN_WINDOW]}, active=False)
-    outlet(
-        plant,
-        "3302030000000000000000C4",
-        {"a21026": [IN_WINDOW, IN_WINDOW + dt.timedelta(hours=1)]},
-    )
-    return {"dye": dye, "paper": paper, "idle": idle, "plant": plant}
 
 
 def test_only_enterprises_that_transmitted_in_the_window_count_as_monitored(city_loads) -> None:
