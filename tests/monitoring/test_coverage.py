@@ -136,6 +136,18 @@ def test_import_reports_every_bad_cell_and_writes_nothing(client, city_loads) ->
     assert not EmissionFigure.objects.filter(year=2011).exists()
 
 
+def test_import_refuses_an_amount_the_column_cannot_hold(client, city_loads) -> None:
+    assert client.login(username="admin", password=PASSWORD)
+    url = reverse("monitoring-loads-import", args=["zhejiang-2011"])
+    upload = sheet(["91330106TEST0001AA", "", 2010, "1234567890123", "1.23456", "", ""])
+    response = client.post(url, {"file": upload, "reason": "更正"})
+    text = response.content.decode()
+    assert response.status_code == 422 and 'data-errors="2"' in text
+    assert "第 2 行“化学需氧量（吨）”：确认小数点前不超过 12 位" in text
+    assert "第 2 行“氨氮（吨）”：确认小数不超过 4 位" in text
+    assert not EmissionChange.objects.exists()
+
+
 def test_import_writes_figures_with_their_audit(client, city_loads) -> None:
     assert client.login(username="admin", password=PASSWORD)
     url = reverse("monitoring-loads-import", args=["zhejiang-2011"])

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -49,6 +51,10 @@ YEAR_COLUMN = "年份"
 MAX_ROWS = 20_000
 # Years an emission figure may be for (the plan years and their base years).
 YEARS = range(2000, 2101)
+# The column a figure is stored in (t/a). A figure is held to its digits before it is written:
+# PostgreSQL would fail the whole import on one long number, SQLite keep it unrounded.
+AMOUNT = EmissionFigure._meta.get_field("amount")
+_FITS = DecimalValidator(AMOUNT.max_digits, AMOUNT.decimal_places)
 
 
 @dataclass(frozen=True)
@@ -220,10 +226,23 @@ def check_rows(
             errors.append(RowError(number, CODE_COLUMN, f"无权修改企业“{code}”的排放量"))
         year = _year(cells.get(YEAR_COLUMN), number, errors)
         for header, pollutant in COLUMNS.items():
-            amount = non_negative(cells.get(header), number, header, errors, "吨")
+            amount = _amount(cells.get(header), number, header, errors)
             if amount is not None and enterprise is not None and year is not None:
                 out.append(FigureRow(code, year, pollutant, amount))
     return out, errors
+
+
+def _amount(value: object, row: int, column: str, errors: list[RowError]) -> Decimal | None:
+    """A cell's figure: a non-negative number the amount column holds as it is."""
+    amount = non_negative(value, row, column, errors, "吨")
+    if amount is None:
+        return None
+    try:
+        _FITS(amount)
+    except ValidationError as error:
+        errors.append(RowError(row, column, "；".join(error.messages)))
+        return None
+    return amount
 
 
 def _year(value: object, row: int, errors: list[RowError]) -> int | None:
