@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -49,6 +52,19 @@ def test_bad_input_on_the_page_names_the_parameter(client, outlets) -> None:
     assert response.status_code == 422
     assert 'data-error="MinInterval"' in response.content.decode()
     assert not LoggerCommand.objects.exists()
+
+
+def test_the_page_has_htmx_swap_the_refused_commands_answer(client, outlets) -> None:
+    """htmx swaps no 4xx answer by default, so the 422 above would leave the form as it was
+    and the user without the error; the page configures 422 to be swapped before the rule
+    that drops every 4xx."""
+    login(client, "hangzhou")
+    page = client.get(reverse("monitoring-source", args=["zhejiang-2011", HZ_MN])).content.decode()
+    found = re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", page)
+    assert found is not None
+    rules = [rule["code"] for rule in json.loads(found.group(1))["responseHandling"]]
+    assert rules.index("422") < rules.index("[45]..")
+    assert json.loads(found.group(1))["responseHandling"][rules.index("422")]["swap"] is True
 
 
 def test_city_user_cannot_command_or_read_another_citys_logger(client, outlets) -> None:
