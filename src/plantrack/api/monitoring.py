@@ -1,19 +1,26 @@
-"""API: 在线监测（HJ 212）: registered sources, their readings and the receiver's counters.
+"""API: 在线监测（HJ 212）: registered sources, their readings and the receiver's counters;
+the enterprises' 环境统计 emission figures.
 
 Mounted at ``/api/monitoring``. Every endpoint reads through ``monitoring.access``: a city user
 sees only its city's sources (404 for another's). Commands to a source's logger (HJ 212-2017
 表9 上位机→现场机) are queued through ``monitoring.commands.queue_command``, which checks who
-may send them (403 otherwise) and the parameters (422 naming the parameter).
+may send them (403 otherwise) and the parameters (422 naming the parameter). Emission figures
+are read through ``loads.access_enterprise_by_code`` (404 out of reach) and written by
+``loads.save_figure``, as on the enterprise page: 403 without the right to enter them, 422 with
+each field's errors (the page's ``EmissionForm`` checks both).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from plantrack.enterprises.models import EmissionChannel, Enterprise
+from plantrack.monitoring import loads
 from plantrack.monitoring.access import access_source_by_mn, sources_for
 from plantrack.monitoring.commands import (
     CommandForbidden,
@@ -24,6 +31,7 @@ from plantrack.monitoring.commands import (
     expire_overdue,
     queue_command,
 )
+from plantrack.monitoring.forms import EmissionForm
 from plantrack.monitoring.models import COUNTER_FIELDS
 from plantrack.monitoring.queries import daily_counters, readings_between
 
@@ -247,3 +255,105 @@ def create_command(request: HttpRequest, mn: str, payload: CommandIn) -> Status:
     except CommandRefused as error:
         raise HttpError(422, str(error)) from None
     return Status(201, command_as_dict(command))
+
+
+class FigureOut(Schema):
+    year: int
+    pollutant: str
+    amount: str
+    source: str
+    is_demo: bool
+    updated_at: dt.datetime
+
+
+class EmissionChangeOut(Schema):
+    year: int
+    pollutant: str
+    old: str | None
+    new: str | None
+    reason: str
+    channel: str
+    changed_by: str
+    changed_at: dt.datetime
+
+
+class EmissionsOut(Schema):
+    enterprise: str
+    name: str
+    region: str
+    region_name: str
+    can_enter: bool
+    figures: list[FigureOut]
+    changes: list[EmissionChangeOut]
+
+
+class EmissionSavedOut(EmissionsOut):
+    changed: bool
+
+
+class EmissionIn(Schema):
+    year: int
+    pollutant: str
+    amount: Decimal
+    reason: str
+
+
+class FieldErrorsOut(Schema):
+    detail: str
+    fields: dict[str, list[str]] = {}
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value.normalize():f}"
+
+
+def _emissions_out(request: HttpRequest, enterprise: Enterprise) -> dict:
+    return {
+        "enterprise": enterprise.code,
+        "name": enterprise.name,
+        "region": enterprise.region.code,
+        "region_name": enterprise.region.name,
+        "can_enter": loads.can_enter_loads(request.user, enterprise),
+        "figures": [
+            {"year": f.year, "pollutant": f.pollutant, "amount": _amount(f.amount),
+             "source": f.source, "is_demo": f.is_demo, "updated_at": f.updated_at}
+            for f in loads.figures_of(enterprise)
+        ],
+        "changes": [
+            {"year": c.year, "pollutant": c.pollutant, "old": _amount(c.old),
+             "new": _amount(c.new), "reason": c.reason, "channel": c.channel,
+             "changed_by": c.changed_by.get_username(), "changed_at": c.changed_at}
+            for c in loads.changes_of(enterprise)
+        ],
+    }  # fmt: skip
+
+
+@router.get(
+    "/enterprises/{code}/emissions",
+    response=EmissionsOut,
+    summary="企业的环境统计排放量及其变更记录",
+)
+def get_emissions(request: HttpRequest, code: str) -> dict:
+    return _emissions_out(request, loads.access_enterprise_by_code(request.user, code))
+
+
+@router.put(
+    "/enterprises/{code}/emissions",
+    response={200: EmissionSavedOut, 422: FieldErrorsOut},
+    summary="填写或更正企业一个年份一种污染物的排放量（数值未变则不记变更）",
+)
+def put_emission(request: HttpRequest, code: str, payload: EmissionIn) -> Status:
+    enterprise = loads.access_enterprise_by_code(request.user, code)
+    if not loads.can_enter_loads(request.user, enterprise):
+        raise HttpError(403, "无权修改该企业的排放量")
+    form = EmissionForm(payload.model_dump())
+    if not form.is_valid():
+        fields = {name: [str(m) for m in errors] for name, errors in form.errors.items()}
+        detail = "；".join(f"{name}：{messages[0]}" for name, messages in fields.items())
+        return Status(422, {"detail": detail, "fields": fields})
+    user, reason = request.user, form.cleaned_data["reason"]
+    try:
+        changed = loads.save_figure(user, form.figure(enterprise), reason, EmissionChannel.API)  # type: ignore[arg-type]
+    except loads.LoadsRefused as refused:
+        return Status(422, {"detail": str(refused)})
+    return Status(200, {**_emissions_out(request, enterprise), "changed": changed})

@@ -1,5 +1,6 @@
 """The coverage page (在线监控覆盖污染负荷比例, target V00-27): a table per city and pollutant,
-the enterprises behind it, and the 环境统计 emissions it is weighed by (Excel template, import).
+the enterprises behind it (each linked to its own page, ``emission_views``), and the 环境统计
+emissions it is weighed by (Excel template, import).
 
 A user sees the rows of the cities it may see (the province row only with a province-wide
 view); importing emissions needs ``loads.can_enter_loads`` and is checked per row.

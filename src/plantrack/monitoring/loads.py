@@ -4,7 +4,9 @@ The coverage of target V00-27 weighs enterprises by these figures (``enterprises
 EmissionFigure``). Who may change them: a province administrator, the environmental department
 (a department owning a monitoring data set), a city user for the enterprises of its city.
 Every change is written with its ``EmissionChange`` (who, when, old, new, why, channel), in one
-transaction; an Excel import is checked row by row first and written whole or not at all.
+transaction, by ``save_figures`` whichever way it comes: an Excel import, checked row by row
+first and written whole or not at all, or one figure (``save_figure``) from the enterprise page
+or the API. A figure saved with the amount it has is not written, so not audited.
 
 Import sheet: the first worksheet, a header row with 统一社会信用代码, 年份 and any of the
 pollutant columns 化学需氧量（吨）, 氨氮（吨）, 二氧化硫（吨）, 氮氧化物（吨）; an empty cell
@@ -24,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -103,6 +106,27 @@ def enterprises_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Enterpri
     if scope.role == Role.ENTERPRISE:
         return Enterprise.objects.filter(code=scope.enterprise_code or "")
     return Enterprise.objects.filter(region_filter(scope, "region"))
+
+
+def access_enterprise_by_code(user: AbstractBaseUser | AnonymousUser, code: str) -> Enterprise:
+    """One enterprise whose figures ``user`` may read, or 404 (unknown and out of reach alike,
+    so a city cannot learn which codes another city has)."""
+    reachable = enterprises_for(user).select_related("region", "region__parent")
+    found = reachable.filter(code=code).first()
+    if found is None:
+        raise Http404("企业不存在或无权查看")
+    return found
+
+
+def figures_of(enterprise: Enterprise) -> QuerySet[EmissionFigure]:
+    """The enterprise's figures, the latest year first."""
+    return EmissionFigure.objects.filter(enterprise=enterprise).order_by("-year", "pollutant")
+
+
+def changes_of(enterprise: Enterprise, limit: int = 200) -> list[EmissionChange]:
+    """The latest ``limit`` changes to the enterprise's figures, newest first."""
+    changes = EmissionChange.objects.filter(enterprise=enterprise).select_related("changed_by")
+    return list(changes[:limit])
 
 
 def save_figure(user: User, row: FigureRow, reason: str, channel: str) -> bool:

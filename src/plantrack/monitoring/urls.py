@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import coverage_views, views
+from . import coverage_views, emission_views, views
 
 urlpatterns = [
     path("<slug:code>/", views.index, name="monitoring"),
@@ -19,5 +19,10 @@ urlpatterns = [
     ),
     path(
         "<slug:code>/coverage/import/", coverage_views.loads_import, name="monitoring-loads-import"
+    ),
+    path(
+        "<slug:code>/coverage/enterprises/<str:enterprise>/",
+        emission_views.enterprise_emissions,
+        name="monitoring-enterprise-emissions",
     ),
 ]
