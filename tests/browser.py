@@ -1,6 +1,7 @@
 """Playwright driving Debian's Chromium, headless, for tests that use a real browser."""
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,6 +50,15 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def log_in(page, site: str, username: str, password: str) -> None:
+    """Log in through the login page and wait for the dashboard it sends one to."""
+    page.goto(f"{site}/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r"/dashboard/"))
 
 
 def screenshot(page, name: str) -> Path:
