@@ -1,6 +1,6 @@
 """The coverage page (在线监控覆盖污染负荷比例, target V00-27): a table per city and pollutant,
-the enterprises behind it (each linked to its own page, ``emission_views``), and the 环境统计
-emissions it is weighed by (Excel template, import).
+the enterprises behind it and those with no figure yet (each linked to its own page,
+``emission_views``), and the 环境统计 emissions it is weighed by (Excel template, import).
 
 A user sees the rows of the cities it may see (the province row only with a province-wide
 view); importing emissions needs ``loads.can_enter_loads`` and is checked per row.
@@ -22,7 +22,7 @@ from plantrack.accounts.access import scope_of
 from plantrack.core.hj212 import BEIJING
 from plantrack.core.monitoring.coverage import EQUIVALENT, POLLUTANT_CODES, Coverage
 from plantrack.core.nodata import NoData
-from plantrack.enterprises.models import EmissionFigure, Enterprise, LoadPollutant
+from plantrack.enterprises.models import EmissionFigure, LoadPollutant
 from plantrack.plans.models import Plan
 
 from . import coverage, loads
@@ -66,7 +66,7 @@ def _context(request: HttpRequest, plan: Plan) -> dict:
     start, end = quarter_to_date(year, month)
     result = coverage.report(start, end)
     cities = cities_for(request.user)
-    visible = set(loads.enterprises_for(request.user).values_list("code", flat=True))
+    reachable = dict(loads.enterprises_for(request.user).values_list("code", "name"))
     rows = [(c.code, c.name) for c in cities]
     if scope_of(request.user).sees_everything:
         rows.append((result.province, "全省"))
@@ -85,15 +85,20 @@ def _context(request: HttpRequest, plan: Plan) -> dict:
         }
         for code, name in rows
     ]
-    names = dict(Enterprise.objects.filter(code__in={r.enterprise for r in result.loads})
-                 .values_list("code", "name"))  # fmt: skip
     enterprises = [
-        {"code": code, "name": names.get(code, code),
+        {"code": code, "name": reachable[code],
          "cells": [next((r for r in items if r.pollutant == p), None) for p in POLLUTANT_CODES]}
         for city, by_code in sorted(coverage.enterprises_by_city(result).items())
         for code, items in sorted(by_code.items())
-        if code in visible
+        if code in reachable
     ]  # fmt: skip
+    # Then those with no figure of the base year yet: their page is where the first is entered.
+    listed = {row["code"] for row in enterprises}
+    enterprises += [
+        {"code": code, "name": name, "cells": [None] * len(POLLUTANT_CODES)}
+        for code, name in sorted(reachable.items())
+        if code not in listed
+    ]
     return {
         "plan": plan,
         "month": f"{year}-{month:02d}",
