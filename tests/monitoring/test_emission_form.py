@@ -5,22 +5,26 @@ sees no form and is refused."""
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
 from plantrack.enterprises.models import EmissionChange, EmissionChannel, EmissionFigure
 from plantrack.monitoring import loads
 
-from ..conftest import PASSWORD
+from ..conftest import PASSWORD, load_foundation
+from .conftest import enterprise
 
 pytestmark = pytest.mark.django_db
 
 DYE = "91330106TEST0001AA"  # Hangzhou (西湖区): 2010 COD 900 t, NH3-N 30 t
 PLANT = "91330203TEST0004AA"  # Ningbo
+NEW = "91330106TEST0008AA"  # Hangzhou, registered with no figure
 
 
 def login(client, username: str):
@@ -206,6 +210,21 @@ def test_the_coverage_page_links_each_enterprise_to_its_page(client, city_loads)
     assert page_url(PLANT) not in page
 
 
+def test_the_coverage_page_lists_enterprises_with_no_figure_yet(client, city_loads) -> None:
+    """A newly registered enterprise is reached from the coverage page, to enter its first
+    figure; another city's is not listed."""
+    enterprise(NEW, "330106")
+    enterprise("91330203TEST0009AA", "330203")
+    url = reverse("monitoring-coverage", args=["zhejiang-2011"]) + "?month=2011-09"
+    page = login(client, "hangzhou").get(url).content.decode()
+    row = page.split(f'<tr data-enterprise="{NEW}">')[1].split("</tr>")[0]
+    assert f'href="{page_url(NEW)}"' in row and row.count("<td>—</td>") == 4
+    assert page.index(f'data-enterprise="{DYE}"') < page.index(f'data-enterprise="{NEW}"')
+    assert "TEST0009AA" not in page
+    post(client, NEW, year="2010", pollutant="cod", amount="12")
+    assert EmissionFigure.objects.get(enterprise__code=NEW).amount == Decimal(12)
+
+
 def test_the_page_is_translated_into_english(client, city_loads) -> None:
     post(login(client, "hangzhou"))
     client.cookies["django_language"] = "en"
@@ -217,3 +236,39 @@ def test_the_page_is_translated_into_english(client, city_loads) -> None:
     for english in ("Enter or correct one emission figure", "Old → new (t)", "Entered on the page"):
         assert english in page
     assert "页面填写" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officials_creating_one_figure_at_once_are_both_audited(monkeypatch) -> None:
+    """The second official to create a missing figure finds the first one's row at the write
+    (a unique violation, not a server error), and writes a change from that value. Needs a
+    second connection writing while the first is in its transaction: PostgreSQL (the tests'
+    SQLite, shared-cache memory, locks the whole table for that)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a concurrent writer needs PostgreSQL here")
+    load_foundation()
+    enterprise(NEW, "330106")
+    hbt, hangzhou = User.objects.get(username="hbt"), User.objects.get(username="hangzhou")
+    write, raced = loads._write, threading.Event()
+
+    def the_other_official_first(*args: object) -> EmissionFigure:
+        if not raced.is_set():  # the first write only: the other official's passes through
+            raced.set()
+            other = threading.Thread(target=save_in_own_connection, args=(hbt,))
+            other.start()
+            other.join()
+        return write(*args)  # type: ignore[arg-type]
+
+    def save_in_own_connection(user: User) -> None:
+        try:
+            loads.save_figure(user, loads.FigureRow(NEW, 2010, "cod", Decimal(40)), "先录", "api")
+        finally:
+            connection.close()
+
+    monkeypatch.setattr(loads, "_write", the_other_official_first)
+    row = loads.FigureRow(NEW, 2010, "cod", Decimal(45))
+    assert loads.save_figure(hangzhou, row, "后录", EmissionChannel.FORM) is True
+    figure = EmissionFigure.objects.get(enterprise__code=NEW)
+    changes = list(EmissionChange.objects.order_by("pk").values_list("old", "new", "channel"))
+    assert figure.amount == Decimal(45)
+    assert changes == [(None, Decimal(40), "api"), (Decimal(40), Decimal(45), "form")]

@@ -24,7 +24,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -137,7 +137,6 @@ def save_figure(user: User, row: FigureRow, reason: str, channel: str) -> bool:
     return changed == 1
 
 
-@transaction.atomic
 def save_figures(
     user: User, rows: Iterable[FigureRow], reason: str, channel: str
 ) -> tuple[int, int]:
@@ -145,6 +144,16 @@ def save_figures(
     if not reason.strip():
         raise LoadsRefused([RowError(0, "理由", "修改排放量必须说明理由")])
     rows = list(rows)
+    try:
+        return _save_all(user, rows, reason, channel)
+    except IntegrityError:
+        # Another official created one of these figures between the read and the write (no
+        # row to lock yet); a second pass finds it stored and audits the change from its value.
+        return _save_all(user, rows, reason, channel)
+
+
+@transaction.atomic
+def _save_all(user: User, rows: list[FigureRow], reason: str, channel: str) -> tuple[int, int]:
     enterprises = {
         e.code: e for e in Enterprise.objects.filter(code__in={r.enterprise for r in rows})
     }
