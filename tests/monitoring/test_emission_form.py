@@ -84,6 +84,16 @@ def test_a_post_changes_a_figure_and_audits_it_once(client, city_loads) -> None:
     )  # fmt: skip
 
 
+def test_a_corrected_demo_figure_is_no_longer_labelled_demo(client, city_loads) -> None:
+    EmissionFigure.objects.filter(enterprise__code=DYE, pollutant="cod").update(
+        is_demo=True, source="环境统计（演示数据）"
+    )
+    text = post(login(client, "hangzhou")).content.decode()
+    figure = EmissionFigure.objects.get(enterprise__code=DYE, year=2010, pollutant="cod")
+    assert (figure.is_demo, figure.source) == (False, "环境统计")
+    assert "演示数据" not in text
+
+
 def test_a_post_creates_a_figure_of_a_new_year(client, city_loads) -> None:
     post(login(client, "hangzhou"), year="2011", pollutant="so2", amount="12.25")
     figure = EmissionFigure.objects.get(enterprise__code=DYE, year=2011)

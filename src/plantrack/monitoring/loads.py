@@ -200,6 +200,9 @@ def _write(
     if figure is None:
         figure = EmissionFigure(enterprise=enterprise, year=row.year, pollutant=row.pollutant)
     figure.amount, figure.updated_at = row.amount, now
+    if figure.is_demo and channel != EmissionChannel.DEMO:
+        # An official's figure now: its source must not go on reading 演示数据.
+        figure.source = EmissionFigure._meta.get_field("source").get_default()
     figure.is_demo = channel == EmissionChannel.DEMO
     figure.save()
     EmissionChange.objects.create(
