@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from plantrack.api.errors import FieldErrorsOut
 from plantrack.enterprises.models import EmissionChannel, Enterprise
 from plantrack.monitoring import loads
 from plantrack.monitoring.access import access_source_by_mn, sources_for
@@ -296,11 +297,6 @@ class EmissionIn(Schema):
     pollutant: str
     amount: Decimal
     reason: str
-
-
-class FieldErrorsOut(Schema):
-    detail: str
-    fields: dict[str, list[str]] = {}
 
 
 def _amount(value: Decimal | None) -> str | None:

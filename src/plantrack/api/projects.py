@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
 from plantrack.accounts.access import scope_of
+from plantrack.api.errors import FieldErrorsOut
 from plantrack.plans.models import Plan, Program
 from plantrack.projects import actions, rollup
 from plantrack.projects.access import access_project, visible_programs, visible_projects
@@ -94,11 +95,6 @@ class UpdateOut(Schema):
     changes: dict[str, str]
 
 
-class ErrorOut(Schema):
-    detail: str
-    fields: dict[str, list[str]] = {}
-
-
 def _project(p: Project) -> dict:
     return {
         "code": p.code,
@@ -165,7 +161,7 @@ def program_rollup(
 
 @router.post(
     "/{plan}/projects/{code}/updates",
-    response={201: UpdateOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: UpdateOut, 403: FieldErrorsOut, 422: FieldErrorsOut},
     summary="责任单位填报项目进展（提交后由牵头部门审核）",
 )
 def post_update(request: HttpRequest, plan: str, code: str, payload: UpdateIn) -> Status:

@@ -33,13 +33,12 @@ def _table(enterprise: Enterprise) -> list[dict]:
     ]
 
 
-def _blank_form(enterprise: Enterprise, saved: dict | None = None) -> EmissionForm:
+def _blank_form(table: list[dict], saved: dict | None = None) -> EmissionForm:
     """An empty form; after a save it stays on that figure's year and pollutant, else on the
-    latest year reported (the one an official most often corrects)."""
+    latest year of the ``table`` (the one an official most often corrects)."""
     if saved:
         return EmissionForm(initial={"year": saved["year"], "pollutant": saved["code"]})
-    latest = loads.figures_of(enterprise).values_list("year", flat=True).first()
-    return EmissionForm(initial={"year": latest})
+    return EmissionForm(initial={"year": table[0]["year"] if table else None})
 
 
 def _save(request: HttpRequest, enterprise: Enterprise, form: EmissionForm) -> dict | None:
@@ -64,27 +63,22 @@ def enterprise_emissions(request: HttpRequest, code: str, enterprise: str) -> Ht
     plan = get_object_or_404(Plan, code=code)
     found = loads.access_enterprise_by_code(request.user, enterprise)
     can_enter = loads.can_enter_loads(request.user, found)
-    outcome, status = None, 200
-    if request.method != "POST":
-        form = _blank_form(found)
-    elif not can_enter:
+    if request.method == "POST" and not can_enter:
         return HttpResponse(_("无权修改该企业的排放量"), status=403)
-    else:
-        form = EmissionForm(request.POST)
-        outcome = _save(request, found, form)
-        if outcome is None:
-            status = 422
-        else:
-            form = _blank_form(found, outcome)
+    posted = EmissionForm(request.POST) if request.method == "POST" else None
+    outcome = _save(request, found, posted) if posted is not None else None
+    refused = posted is not None and outcome is None
+    table = _table(found)  # after a save, so it shows the new figure
+    form = posted if refused else _blank_form(table, outcome)
     context = {
         "plan": plan,
         "enterprise": found,
         "headers": LoadPollutant.labels,
-        "table": _table(found),
+        "table": table,
         "changes": loads.changes_of(found),
         "form": form if can_enter else None,
         "outcome": outcome,
     }
     fragment = request.headers.get("HX-Request")
     template = "monitoring/_emissions.html" if fragment else "monitoring/emissions.html"
-    return render(request, template, context, status=status)
+    return render(request, template, context, status=422 if refused else 200)
